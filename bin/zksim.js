@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The zksim command. The TypeScript sources are compiled to dist/ by `npm ci` (the prepare script).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'sim', 'cli', 'main.js');
+if (!existsSync(entry)) {
+  process.stderr.write('zksim: not built yet; run `npm ci` (or `npm run build`) in the zksim directory first\n');
+  process.exit(2);
+}
+const { main } = await import(pathToFileURL(entry).href);
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,72 @@
+import type { TraceEvent } from '../kernel/trace/events.js';
+import { Violations, type Checker, type Verdict } from './verdict.js';
+
+interface FlowState {
+  /** msgIds sent on this direction of the connection, not yet delivered or dropped, in order. */
+  pending: number[];
+  head: number;
+  /** A message of this direction was dropped: the connection broke, nothing later may arrive. */
+  brokenAt: number | null;
+}
+
+/**
+ * Connections behave like TCP: on each direction of a connection, messages are delivered in the
+ * order they were sent, without duplicates, and once one is lost (the connection broke) no later
+ * one is delivered. Datagrams are not checked here.
+ */
+export class ConnectionFifo implements Checker {
+  readonly name = 'connection-fifo';
+  private readonly flows = new Map<string, FlowState>();
+  private readonly flowOf = new Map<number, string>(); // msgId -> flow key
+  private readonly v = new Violations();
+  private connections = new Set<number>();
+  private delivered = 0;
+
+  onEvent(e: TraceEvent): void {
+    if (e.kind === 'send') {
+      if (e.conn === undefined) return;
+      const key = `${e.conn}:${e.from}`;
+      this.connections.add(e.conn);
+      let f = this.flows.get(key);
+      if (f === undefined) {
+        f = { pending: [], head: 0, brokenAt: null };
+        this.flows.set(key, f);
+      }
+      f.pending.push(e.msgId);
+      this.flowOf.set(e.msgId, key);
+      return;
+    }
+    if (e.kind !== 'deliver' && e.kind !== 'drop') return;
+    const key = this.flowOf.get(e.msgId);
+    if (key === undefined) return; // a datagram
+    this.flowOf.delete(e.msgId);
+    const f = this.flows.get(key) as FlowState;
+    if (e.kind === 'drop') {
+      f.brokenAt ??= e.seq;
+      this.remove(f, e.msgId);
+      return;
+    }
+    this.delivered++;
+    if (f.brokenAt !== null) this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered after the connection lost a message at #${f.brokenAt}`);
+    const expected = f.pending[f.head];
+    if (expected !== e.msgId) this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered before m${expected}, which was sent earlier`);
+    this.remove(f, e.msgId);
+  }
+
+  private remove(f: FlowState, msgId: number): void {
+    if (f.pending[f.head] === msgId) {
+      f.head++;
+      if (f.head > 1024 && f.head * 2 > f.pending.length) {
+        f.pending = f.pending.slice(f.head);
+        f.head = 0;
+      }
+      return;
+    }
+    const i = f.pending.indexOf(msgId, f.head);
+    if (i >= 0) f.pending.splice(i, 1);
+  }
+
+  finish(): Verdict {
+    return this.v.verdict(this.name, `${this.delivered} message(s) on ${this.connections.size} connection(s) arrived in order`, 'FIFO violation(s)');
+  }
+}

@@ -1,0 +1,40 @@
+import type { TraceEvent } from '../kernel/trace/events.js';
+
+export type VerdictStatus = 'pass' | 'fail' | 'unknown';
+
+export interface Verdict {
+  /** The checker's name, as scenarios refer to it in `expect`. */
+  check: string;
+  status: VerdictStatus;
+  /** One line: what was checked and what was found. */
+  summary: string;
+  /** The first violations (at most a handful), each one line with the events' seq numbers. */
+  violations: string[];
+}
+
+/** A checker reads trace events as they happen (online) and gives a verdict at the end. */
+export interface Checker {
+  readonly name: string;
+  onEvent(event: TraceEvent): void;
+  finish(): Verdict;
+}
+
+/** How many violations a verdict lists (the count is always exact). */
+export const MAX_LISTED_VIOLATIONS = 10;
+
+/** Collects violations, keeping only the first few. */
+export class Violations {
+  count = 0;
+  readonly listed: string[] = [];
+
+  add(text: string): void {
+    this.count++;
+    if (this.listed.length < MAX_LISTED_VIOLATIONS) this.listed.push(text);
+  }
+
+  verdict(check: string, passSummary: string, failNoun: string): Verdict {
+    return this.count === 0
+      ? { check, status: 'pass', summary: passSummary, violations: [] }
+      : { check, status: 'fail', summary: `${this.count} ${failNoun}`, violations: this.listed.slice() };
+  }
+}

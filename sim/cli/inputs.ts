@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseHeader, TraceFormatError } from '../kernel/trace/parse.js';
+import type { TraceHeader } from '../kernel/trace/events.js';
+import { parseScenario, validateScenario } from '../scenario/load.js';
+import type { Scenario } from '../scenario/schema.js';
+import { UsageError } from './errors.js';
+import { readLines } from './line-reader.js';
+
+/** The package root (where scenarios/ lives), from dist/sim/cli/ or sim/cli/. */
+export function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.includes(`${'/'}dist${'/'}`) ? resolve(here, '../../..') : resolve(here, '../..');
+}
+
+export const DEFAULT_SCENARIO = 'scenarios/default.json';
+
+export function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String(e);
+    throw new UsageError(`cannot read ${what} ${path}: ${why}`);
+  }
+}
+
+/** Loads and validates a scenario file (ScenarioError on a bad one). */
+export function loadScenarioFile(path: string): Scenario {
+  return parseScenario(readText(path, 'scenario'), path);
+}
+
+/** Opens a trace: validates its header and the scenario inside it. */
+export function openTrace(path: string): { header: TraceHeader; scenario: Scenario; events: Iterable<string> } {
+  readText(path, 'trace'); // fail early with a clear message if unreadable
+  const lines = readLines(path);
+  const first = lines.next();
+  let header: TraceHeader;
+  try {
+    header = parseHeader(first.done ? undefined : first.value);
+  } catch (e) {
+    if (e instanceof TraceFormatError) throw new UsageError(`${path}: ${e.message}`);
+    throw e;
+  }
+  const scenario = validateScenario(header.scenario, `${path} (header.scenario)`);
+  return { header, scenario, events: { [Symbol.iterator]: () => lines } };
+}

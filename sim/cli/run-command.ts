@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { Simulation } from '../scenario/simulation.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './errors.js';
+import { FileSink } from './file-sink.js';
+import { DEFAULT_SCENARIO, loadScenarioFile, packageRoot } from './inputs.js';
+import { progressBar } from './progress.js';
+import { formatRunReport } from './report.js';
+
+export interface RunCommandOptions {
+  seed?: string;
+  trace?: string | false;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `zksim run [scenario]`: runs it, prints the verdicts, writes the trace. Exit 0 when as expected. */
+export function runCommand(scenarioArg: string | undefined, opts: RunCommandOptions): number {
+  const scenarioPath = scenarioArg ?? resolve(packageRoot(), DEFAULT_SCENARIO);
+  const scenario = loadScenarioFile(scenarioPath);
+  const seed = parseSeed(opts.seed);
+  const effective = String(seed ?? scenario.seed);
+  const tracePath = opts.trace === false ? null : (opts.trace ?? `traces/${scenario.name}-seed${effective}.ndjson`);
+  const sink = tracePath === null ? undefined : new FileSink(tracePath);
+  const started = performance.now(); // determinism-ok: wall time of the CLI, not of the simulation
+  try {
+    const sim = new Simulation(scenario, { seed, sink });
+    const total = sim.config.durationTicks;
+    const progress = progressBar(total, scenario.name, !opts.json && !opts.quiet);
+    const chunk = Math.max(1, Math.floor(total / 200));
+    for (let t = chunk; t < total; t += chunk) {
+      sim.runUntil(t);
+      progress.update(t);
+    }
+    const result = sim.finish();
+    progress.stop();
+    const wallMs = performance.now() - started; // determinism-ok
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ ...result, trace: tracePath, wallMs: Math.round(wallMs) }, null, 2)}\n`);
+    } else if (!opts.quiet) {
+      process.stdout.write(`${formatRunReport(result, tracePath, wallMs)}\n`);
+    }
+    return result.ok ? EXIT_OK : EXIT_CHECK_FAILED;
+  } catch (e) {
+    if (sink !== undefined) sink.abort();
+    throw e;
+  }
+}
+
+/** Seeds are integers or strings; "--seed 7" and "seed": 7 must give the same run. */
+export function parseSeed(raw: string | undefined): string | number | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') throw new UsageError('--seed: expected a number or a non-empty string');
+  return /^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : raw;
+}

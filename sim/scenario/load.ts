@@ -1,0 +1,135 @@
+import type { z } from 'zod';
+import { TARGET_SYMBOLS } from '../world/targets.js';
+import { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
+import { PROTOCOLS } from './protocols.js';
+import { SCENARIO_VERSION, ScenarioSchema, type Scenario } from './schema.js';
+import { checkerNames } from './checkers.js';
+
+/** Server ids of a scenario: s1..sN. */
+export function serverIds(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `s${i + 1}`);
+}
+
+/**
+ * Parses and validates scenario text. `source` names it in messages (a file path). Throws a
+ * ScenarioError listing every problem with its JSON path and what was expected.
+ */
+export function parseScenario(text: string, source: string): Scenario {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(source, [{ path: '', message: `not valid JSON: ${jsonErrorWhere(text, e)}` }]);
+  }
+  return validateScenario(json, source);
+}
+
+/** Validates an already-parsed scenario object. */
+export function validateScenario(json: unknown, source: string): Scenario {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ScenarioError(source, [{ path: '', message: 'expected a JSON object with "version": 1, "name", "seed", "durationTicks", "servers" and "protocol"' }]);
+  }
+  const version = (json as { version?: unknown }).version;
+  if (typeof version === 'number' && version > SCENARIO_VERSION) {
+    throw new ScenarioError(source, [
+      { path: 'version', message: `scenario version ${version} is newer than the ${SCENARIO_VERSION} this zksim reads; upgrade zksim` },
+    ]);
+  }
+  const parsed = ScenarioSchema.safeParse(json);
+  if (!parsed.success) throw new ScenarioError(source, parsed.error.issues.map(describeIssue));
+  const issues = semanticIssues(parsed.data);
+  if (issues.length > 0) throw new ScenarioError(source, issues);
+  return parsed.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ScenarioIssue {
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case 'invalid_type':
+      if ((issue as { input?: unknown }).input === undefined && /received undefined/.test(issue.message)) {
+        return { path, message: `missing; expected ${issue.expected}` };
+      }
+      return { path, message: `expected ${issue.expected}${describeReceived(issue.message)}` };
+    case 'unrecognized_keys':
+      return {
+        path: formatPath([...issue.path]),
+        message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see \`zksim schema\`)`,
+      };
+    case 'invalid_union': {
+      const note = (issue as { note?: string; options?: unknown[] }).note;
+      const options = (issue as { options?: unknown[] }).options;
+      if (note === 'No matching discriminator' && options !== undefined) {
+        return { path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}` };
+      }
+      return { path, message: issue.message };
+    }
+    default:
+      return { path, message: issue.message };
+  }
+}
+
+function describeReceived(message: string): string {
+  const m = /received (\w+)/.exec(message);
+  return m === null ? '' : `, got ${m[1]}`;
+}
+
+/** Checks that need more than one field: node names, ports, times, expectations. */
+function semanticIssues(s: Scenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const nodes = serverIds(s.servers);
+  const protocol = PROTOCOLS[s.protocol.kind];
+  const nodeList = nodes.length > 3 ? `${nodes[0]}..${nodes[nodes.length - 1]}` : nodes.join(', ');
+  const checkTarget = (t: unknown, path: string, allowRest: boolean): void => {
+    const names = typeof t === 'string' ? [t] : Array.isArray(t) ? (t as string[]) : [];
+    for (const name of names) {
+      if (nodes.includes(name) || (TARGET_SYMBOLS as readonly string[]).includes(name) || (allowRest && name === 'rest')) continue;
+      issues.push({
+        path,
+        message: `unknown node or target "${name}": expected a server id (${nodeList}) or one of ${[...TARGET_SYMBOLS, ...(allowRest ? ['rest'] : [])].join(', ')}`,
+      });
+    }
+  };
+  for (const node of Object.keys(s.clocks ?? {})) {
+    if (!nodes.includes(node)) issues.push({ path: `clocks.${node}`, message: `unknown node "${node}": this scenario has ${nodeList}` });
+  }
+  if (Array.isArray(s.faults)) {
+    s.faults.forEach((f, i) => {
+      const base = `faults[${i}]`;
+      if (f.at >= s.durationTicks) {
+        issues.push({ path: `${base}.at`, message: `${f.at} is not before the end of the run (durationTicks ${s.durationTicks})` });
+      }
+      for (const key of ['node', 'from', 'to', 'nodes'] as const) {
+        if (key in f) checkTarget((f as Record<string, unknown>)[key], `${base}.${key}`, false);
+      }
+      if (f.kind === 'partition') f.groups.forEach((g, j) => checkTarget(g, `${base}.groups[${j}]`, true));
+      if ('ports' in f && f.ports !== undefined) {
+        f.ports.forEach((p, j) => {
+          if (!protocol.ports.includes(p)) {
+            issues.push({ path: `${base}.ports[${j}]`, message: `unknown port "${p}": the ${s.protocol.kind} protocol uses ${protocol.ports.join(', ')}` });
+          }
+        });
+      }
+    });
+  } else if (s.faults !== undefined) {
+    const quiet = s.faults.swarm.quietTicks;
+    if (quiet !== undefined && quiet >= s.durationTicks) {
+      issues.push({ path: 'faults.swarm.quietTicks', message: `${quiet} leaves no time for faults (durationTicks ${s.durationTicks})` });
+    }
+  }
+  const known = checkerNames(s);
+  for (const name of Object.keys(s.expect ?? {})) {
+    if (!known.includes(name)) issues.push({ path: `expect.${name}`, message: `unknown check "${name}": this scenario's checks are ${known.join(', ')}` });
+  }
+  return issues;
+}
+
+function jsonErrorWhere(text: string, e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const m = /position (\d+)/.exec(message);
+  if (m === null) return message;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const col = pos - before.lastIndexOf('\n');
+  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${col}`;
+}

@@ -1,0 +1,143 @@
+/**
+ * The scenario file, version 1: the input of a run. Validated with zod; every object is strict,
+ * so a misspelt key is an error that names it. All times are integer ticks (1 tick = 1 ms);
+ * rates are decimals in [0, 1].
+ */
+import { z } from 'zod';
+import { FAULT_KINDS, type FaultSpec } from '../world/fault-spec.js';
+
+export const SCENARIO_VERSION = 1;
+
+const ticks = z.int().nonnegative();
+const positiveTicks = z.int().positive();
+const rate = z.number().min(0).max(1);
+const nodeName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a node id such as "s1"');
+const target = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const ports = z.array(z.string().min(1)).min(1).optional();
+
+const range = z
+  .strictObject({ minTicks: ticks, maxTicks: ticks })
+  .refine((r) => r.minTicks <= r.maxTicks, { message: 'minTicks must not exceed maxTicks', path: ['maxTicks'] });
+
+const latency = z
+  .strictObject({
+    minTicks: ticks,
+    maxTicks: ticks,
+    tailRate: rate.optional(),
+    tailMaxTicks: ticks.optional(),
+  })
+  .refine((l) => l.minTicks <= l.maxTicks, { message: 'minTicks must not exceed maxTicks', path: ['maxTicks'] })
+  .refine((l) => l.tailMaxTicks === undefined || l.tailMaxTicks >= l.maxTicks, {
+    message: 'tailMaxTicks must be at least maxTicks',
+    path: ['tailMaxTicks'],
+  });
+
+const at = { at: ticks };
+const lasting = { durationTicks: positiveTicks.optional() };
+
+export const FaultSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('partition'), ...at, ...lasting, ports, groups: z.array(target).min(2) }),
+  z.strictObject({ kind: z.literal('isolate'), ...at, ...lasting, ports, node: target }),
+  z.strictObject({ kind: z.literal('one-way'), ...at, ...lasting, ports, from: target, to: target }),
+  z.strictObject({ kind: z.literal('bridge'), ...at, ...lasting, ports, node: target.optional() }),
+  z.strictObject({ kind: z.literal('ring'), ...at, ...lasting, ports }),
+  z.strictObject({ kind: z.literal('clog'), ...at, ...lasting, ports, from: target, to: target }),
+  z.strictObject({ kind: z.literal('swizzle-clog'), ...at, ports, nodes: target.optional(), stepTicks: positiveTicks }),
+  z.strictObject({ kind: z.literal('heal'), ...at }),
+  z.strictObject({ kind: z.literal('kill-connections'), ...at, ports, nodes: target.optional() }),
+  z.strictObject({
+    kind: z.literal('network'),
+    ...at,
+    ...lasting,
+    dropRate: rate.optional(),
+    duplicateRate: rate.optional(),
+    reorderRate: rate.optional(),
+    latency: latency.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('crash'),
+    ...at,
+    node: target,
+    mode: z.enum(['process', 'machine']),
+    restartAfterTicks: positiveTicks.optional(),
+    tornWrite: z.boolean().optional(),
+  }),
+  z.strictObject({ kind: z.literal('restart'), ...at, node: target }),
+  z.strictObject({ kind: z.literal('pause'), ...at, node: target, durationTicks: positiveTicks }),
+  z.strictObject({ kind: z.literal('clock-jump'), ...at, node: target, deltaTicks: z.int() }),
+  z.strictObject({ kind: z.literal('clock-drift'), ...at, node: target, ppm: z.int().min(-999_999).max(1_000_000) }),
+  z.strictObject({ kind: z.literal('slow-disk'), ...at, ...lasting, node: target, factor: z.int().min(1).max(10_000) }),
+  z.strictObject({ kind: z.literal('disk-full'), ...at, ...lasting, node: target }),
+  z.strictObject({ kind: z.literal('corrupt-record'), ...at, node: target, file: z.string().min(1).optional() }),
+]);
+
+/** The random fault generator (TigerBeetle-style swarm): which kinds are on is itself drawn per seed. */
+export const SwarmSchema = z.strictObject({
+  /** Kinds the swarm may choose from (default: all that make sense for the protocol). */
+  kinds: z.array(z.enum(FAULT_KINDS.filter((k) => k !== 'heal' && k !== 'restart') as [string, ...string[]])).min(1).optional(),
+  /** No new fault starts in the last `quietTicks` of the run, and all are healed by then. */
+  quietTicks: ticks.optional(),
+  /** Upper bound on faults of one kind (the actual count is drawn per seed). */
+  maxPerKind: z.int().min(1).max(1000).optional(),
+});
+
+export const PingPongProtocolSchema = z.strictObject({
+  kind: z.literal('pingpong'),
+  transport: z.enum(['connection', 'datagram']).optional(),
+  pingIntervalTicks: positiveTicks.optional(),
+  reconnectTicks: positiveTicks.optional(),
+  syncEvery: z.int().min(1).optional(),
+});
+
+export const ProtocolSchema = z.discriminatedUnion('kind', [PingPongProtocolSchema]);
+
+export const ScenarioSchema = z.strictObject({
+  version: z.literal(SCENARIO_VERSION),
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" (it names the trace file)'),
+  description: z.string().optional(),
+  seed: z.union([z.int(), z.string().min(1)]),
+  durationTicks: positiveTicks,
+  /** Number of servers (ids s1..sN). */
+  servers: z.int().min(1).max(255),
+  protocol: ProtocolSchema,
+  network: z
+    .strictObject({
+      latency: latency.optional(),
+      dropRate: rate.optional(),
+      duplicateRate: rate.optional(),
+      reorderRate: rate.optional(),
+      reorderMaxTicks: positiveTicks.optional(),
+      connectTimeoutTicks: positiveTicks.optional(),
+      tcpTimeoutTicks: z.union([positiveTicks, z.null()]).optional(),
+    })
+    .optional(),
+  disk: z
+    .strictObject({
+      appendLatency: range.optional(),
+      writeLatency: range.optional(),
+      fsyncLatency: range.optional(),
+      truncateLatency: range.optional(),
+      tornWriteRate: rate.optional(),
+    })
+    .optional(),
+  clocks: z.record(nodeName, z.strictObject({ offsetTicks: z.int().optional(), driftPpm: z.int().min(-999_999).max(1_000_000).optional() })).optional(),
+  faults: z.union([z.array(FaultSchema), z.strictObject({ swarm: SwarmSchema })]).optional(),
+  checks: z
+    .strictObject({
+      liveness: z.strictObject({ settleTicks: positiveTicks.optional() }).optional(),
+    })
+    .optional(),
+  /** Verdict each checker must give for the run to count as expected (default: every checker passes). */
+  expect: z.record(z.string(), z.enum(['pass', 'fail', 'unknown', 'any'])).optional(),
+});
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type SwarmConfig = z.infer<typeof SwarmSchema>;
+export type ProtocolConfig = z.infer<typeof ProtocolSchema>;
+
+// The schema must describe exactly the faults the world applies.
+type SchemaFault = z.infer<typeof FaultSchema>;
+const _faultsMatch: (f: SchemaFault) => FaultSpec = (f) => f;
+const _faultsMatchBack: (f: FaultSpec) => SchemaFault = (f) => f;
+void _faultsMatch;
+void _faultsMatchBack;

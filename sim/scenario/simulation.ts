@@ -1,0 +1,138 @@
+import type { Checker, Verdict, VerdictStatus } from '../check/verdict.js';
+import { Kernel, type RunStats } from '../kernel/kernel.js';
+import { TRACE_FORMAT_VERSION, type TraceHeader } from '../kernel/trace/events.js';
+import { Trace, type TraceLevel, type TraceSink } from '../kernel/trace/trace.js';
+import { ZKSIM_VERSION } from '../version.js';
+import { World } from '../world/world.js';
+import { createCheckers } from './checkers.js';
+import { PROTOCOLS } from './protocols.js';
+import { effectiveSeed, resolveRunConfig, type RunConfig } from './resolve.js';
+import type { Scenario } from './schema.js';
+
+export interface SimulationOptions {
+  /** Overrides the scenario's seed. */
+  seed?: string | number;
+  /** Where trace lines go (a file, memory). Omitted: the trace is only hashed and checked. */
+  sink?: TraceSink;
+  /** `off` disables the trace, the fingerprint and the checkers (benchmarks only). */
+  traceLevel?: TraceLevel;
+}
+
+export interface ExpectationResult {
+  check: string;
+  expected: VerdictStatus | 'any';
+  actual: VerdictStatus;
+  met: boolean;
+}
+
+export interface RunResult {
+  scenario: string;
+  seed: string;
+  /** Trace events recorded. */
+  events: number;
+  /** Kernel events executed. */
+  kernelEvents: number;
+  endAt: number;
+  /** The run's fingerprint: FNV-1a 64 over every event line. */
+  traceHash: string;
+  verdicts: Verdict[];
+  expectations: ExpectationResult[];
+  /** Every expectation met. */
+  ok: boolean;
+}
+
+/**
+ * One run of a scenario, step by step if you like: `start()`, then `stepOnce()` / `runUntil()`,
+ * then `finish()`. `run()` does all three.
+ */
+export class Simulation {
+  readonly kernel: Kernel;
+  readonly trace: Trace;
+  readonly world: World;
+  readonly config: RunConfig;
+  readonly checkers: Checker[];
+  private started = false;
+  private finished: RunResult | undefined;
+
+  constructor(
+    readonly scenario: Scenario,
+    options: SimulationOptions = {},
+  ) {
+    const seed = effectiveSeed(scenario, options.seed);
+    this.config = resolveRunConfig(scenario, seed);
+    this.kernel = new Kernel(seed);
+    const level = options.traceLevel ?? (options.sink === undefined ? 'hash' : 'full');
+    this.trace = new Trace(level, options.sink);
+    const entry = PROTOCOLS[scenario.protocol.kind];
+    this.world = new World(this.kernel, this.trace, this.config.world, entry.program(this.config.protocol));
+    this.checkers = level === 'off' ? [] : createCheckers(scenario, this.config.protocol);
+    for (const c of this.checkers) this.trace.subscribe((e) => c.onEvent(e));
+  }
+
+  get header(): TraceHeader {
+    return {
+      type: 'zksim-trace',
+      format: TRACE_FORMAT_VERSION,
+      zksim: ZKSIM_VERSION,
+      seed: this.config.seed,
+      scenario: this.scenario,
+      config: this.config,
+    };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.trace.writeHeader(this.header);
+    this.world.start();
+  }
+
+  stepOnce(): boolean {
+    this.start();
+    if (this.kernel.nextEventAt() === undefined || (this.kernel.nextEventAt() as number) > this.config.durationTicks) return false;
+    return this.kernel.stepOnce();
+  }
+
+  /** Runs up to time `t` (capped at the scenario's end). */
+  runUntil(t: number, stop?: () => boolean): RunStats {
+    this.start();
+    return this.kernel.runUntil(Math.min(t, this.config.durationTicks), stop);
+  }
+
+  /** Ends the run at the scenario's end time, closes the trace and gives the verdicts. */
+  finish(): RunResult {
+    if (this.finished !== undefined) return this.finished;
+    this.start();
+    if (this.kernel.now < this.config.durationTicks) this.kernel.runUntil(this.config.durationTicks);
+    this.world.finish();
+    this.trace.close();
+    const verdicts = this.checkers.map((c) => c.finish());
+    const expect = this.scenario.expect ?? {};
+    const expectations = verdicts.map((v): ExpectationResult => {
+      const expected = expect[v.check] ?? 'pass';
+      return { check: v.check, expected, actual: v.status, met: expected === 'any' || expected === v.status };
+    });
+    this.finished = {
+      scenario: this.scenario.name,
+      seed: this.config.seed,
+      events: this.trace.count,
+      kernelEvents: this.kernel.executed,
+      endAt: this.kernel.now,
+      traceHash: this.trace.hash(),
+      verdicts,
+      expectations,
+      ok: expectations.every((e) => e.met),
+    };
+    return this.finished;
+  }
+
+  run(): RunResult {
+    this.start();
+    return this.finish();
+  }
+}
+
+/** Runs a validated scenario to its end. */
+export function runScenario(scenario: Scenario, options: SimulationOptions = {}): RunResult {
+  return new Simulation(scenario, options).run();
+}

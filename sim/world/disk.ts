@@ -1,0 +1,225 @@
+import type { DiskError, DiskOp, DurableView, NodeId, StoredRecord } from '../contract/node.js';
+import type { RandomStream } from '../kernel/rng.js';
+import type { DiskConfig, RangeTicks } from './config.js';
+
+/** A record as stored: serialized (so a node cannot alias what it wrote), plus damage if any. */
+interface Rec {
+  json: string;
+  damage?: 'torn' | 'checksum';
+}
+
+interface LogFile {
+  kind: 'log';
+  name: string;
+  records: Rec[];
+  /** records[0, synced) are durable. */
+  synced: number;
+}
+
+interface BlobFile {
+  kind: 'blob';
+  name: string;
+  /** What reads see (the page cache). */
+  current: Rec | undefined;
+  /** What survives a power loss. */
+  durable: Rec | undefined;
+}
+
+type StoredFile = LogFile | BlobFile;
+
+export interface DiskRequest {
+  op: DiskOp;
+  file: string;
+  ref: string;
+  /** append: the record; write: the data; truncate: the new length. */
+  payload: unknown;
+}
+
+export interface DiskCompletion {
+  node: NodeId;
+  incarnation: number;
+  request: DiskRequest;
+}
+
+/**
+ * One node's disk. Operations run one at a time in submission order, each taking a sampled
+ * latency; an operation takes effect (reaches the page cache) when it completes. `fsync` makes
+ * everything written to the file durable. A process crash keeps the page cache (the OS still
+ * has it); a machine crash loses unsynced data and may tear the last write. Faults can make it
+ * slow, full (writes fail with ENOSPC) or corrupt a stored record (caught by the checksum on read).
+ */
+export class NodeDisk {
+  private readonly files = new Map<string, StoredFile>();
+  private busyUntil = 0;
+  slowFactor = 1;
+  full = false;
+
+  constructor(
+    readonly node: NodeId,
+    private readonly config: DiskConfig,
+    private readonly rng: RandomStream,
+  ) {}
+
+  /** When an operation submitted now will complete. */
+  schedule(now: number, op: DiskOp): number {
+    const start = Math.max(now, this.busyUntil);
+    const latency = this.sample(op) * this.slowFactor;
+    this.busyUntil = start + latency;
+    return this.busyUntil;
+  }
+
+  private sample(op: DiskOp): number {
+    const r: RangeTicks =
+      op === 'append'
+        ? this.config.appendLatency
+        : op === 'write'
+          ? this.config.writeLatency
+          : op === 'fsync'
+            ? this.config.fsyncLatency
+            : this.config.truncateLatency;
+    return this.rng.range(r.minTicks, r.maxTicks);
+  }
+
+  /** Applies a completed operation; returns the error if it failed. */
+  apply(req: DiskRequest): DiskError | undefined {
+    switch (req.op) {
+      case 'append': {
+        if (this.full) return 'ENOSPC';
+        const f = this.log(req.file);
+        f.records.push({ json: encode(req.payload) });
+        return undefined;
+      }
+      case 'write': {
+        if (this.full) return 'ENOSPC';
+        const f = this.blob(req.file);
+        f.current = { json: encode(req.payload) };
+        return undefined;
+      }
+      case 'fsync': {
+        const f = this.files.get(req.file);
+        if (f === undefined) return undefined;
+        if (f.kind === 'log') f.synced = f.records.length;
+        else f.durable = f.current;
+        return undefined;
+      }
+      case 'truncate': {
+        const f = this.log(req.file);
+        const length = Math.max(0, Math.min(f.records.length, req.payload as number));
+        f.records.length = length;
+        f.synced = Math.min(f.synced, length);
+        return undefined;
+      }
+    }
+  }
+
+  /** Power loss: unsynced data is gone, or the last unsynced write is torn. Returns what was lost. */
+  machineCrash(tear: boolean): { lostRecords: number; torn: boolean } {
+    let lostRecords = 0;
+    let torn = false;
+    for (const f of this.sortedFiles()) {
+      if (f.kind === 'log') {
+        const unsynced = f.records.length - f.synced;
+        if (unsynced <= 0) continue;
+        lostRecords += unsynced;
+        if (tear) {
+          // The first unsynced record made it partly to the platter.
+          f.records.length = f.synced + 1;
+          f.records[f.synced] = { json: f.records[f.synced].json, damage: 'torn' };
+          f.synced += 1;
+          torn = true;
+        } else {
+          f.records.length = f.synced;
+        }
+      } else if (f.current !== f.durable) {
+        lostRecords += 1;
+        if (tear) {
+          f.durable = { json: f.current?.json ?? 'null', damage: 'torn' };
+          torn = true;
+        }
+        f.current = f.durable;
+      }
+    }
+    // Operations in flight die with the machine; the device is idle when it comes back.
+    this.busyUntil = 0;
+    return { lostRecords, torn };
+  }
+
+  /** Flips bits in one durable record of `file` (or of a random non-empty file); returns what it hit. */
+  corrupt(file: string | undefined): { file: string; index: number } | undefined {
+    const candidates = this.sortedFiles().filter(
+      (f) => (file === undefined || f.name === file) && (f.kind === 'log' ? f.records.length > 0 : f.durable !== undefined),
+    );
+    if (candidates.length === 0) return undefined;
+    const f = this.rng.pick(candidates);
+    if (f.kind === 'log') {
+      const index = this.rng.int(f.records.length);
+      f.records[index] = { json: f.records[index].json, damage: 'checksum' };
+      return { file: f.name, index };
+    }
+    const damaged: Rec = { json: f.durable?.json ?? 'null', damage: 'checksum' };
+    if (f.current === f.durable) f.current = damaged;
+    f.durable = damaged;
+    return { file: f.name, index: 0 };
+  }
+
+  /** What a (re)starting node reads. Every read decodes afresh. */
+  view(): DurableView {
+    const files = this.files;
+    return {
+      files: () => [...files.keys()].sort(),
+      readLog: (name) => {
+        const f = files.get(name);
+        return f === undefined || f.kind !== 'log' ? [] : f.records.map(decode);
+      },
+      readFile: (name) => {
+        const f = files.get(name);
+        return f === undefined || f.kind !== 'blob' || f.current === undefined ? undefined : decode(f.current);
+      },
+    };
+  }
+
+  /** Durable-state summary for tests and checkers: records per log, and blob presence. */
+  snapshot(): Record<string, { records: number; synced: number } | { present: boolean; durable: boolean }> {
+    const out: Record<string, { records: number; synced: number } | { present: boolean; durable: boolean }> = {};
+    for (const f of this.sortedFiles()) {
+      out[f.name] =
+        f.kind === 'log'
+          ? { records: f.records.length, synced: f.synced }
+          : { present: f.current !== undefined, durable: f.current === f.durable };
+    }
+    return out;
+  }
+
+  private sortedFiles(): StoredFile[] {
+    return [...this.files.keys()].sort().map((name) => this.files.get(name) as StoredFile);
+  }
+
+  private log(name: string): LogFile {
+    let f = this.files.get(name);
+    if (f === undefined) {
+      f = { kind: 'log', name, records: [], synced: 0 };
+      this.files.set(name, f);
+    }
+    if (f.kind !== 'log') throw new Error(`disk ${this.node}: ${name} is a whole file, not a log`);
+    return f;
+  }
+
+  private blob(name: string): BlobFile {
+    let f = this.files.get(name);
+    if (f === undefined) {
+      f = { kind: 'blob', name, current: undefined, durable: undefined };
+      this.files.set(name, f);
+    }
+    if (f.kind !== 'blob') throw new Error(`disk ${this.node}: ${name} is a log, not a whole file`);
+    return f;
+  }
+}
+
+function encode(value: unknown): string {
+  return JSON.stringify(value) ?? 'null';
+}
+
+function decode(rec: Rec): StoredRecord {
+  if (rec.damage !== undefined) return { ok: false, reason: rec.damage };
+  return { ok: true, data: JSON.parse(rec.json) };
+}
