@@ -5,14 +5,16 @@ interface FlowState {
   /** msgIds sent on this direction of the connection, not yet delivered or dropped, in order. */
   pending: number[];
   head: number;
-  /** A message of this direction was dropped: the connection broke, nothing later may arrive. */
-  brokenAt: number | null;
+  /** The first message of this direction that was lost (lowest msgId, i.e. earliest sent), and where. */
+  firstLost: { msgId: number; seq: number } | null;
 }
 
 /**
  * Connections behave like TCP: on each direction of a connection, messages are delivered in the
- * order they were sent, without duplicates, and once one is lost (the connection broke) no later
- * one is delivered. Datagrams are not checked here.
+ * order they were sent, without duplicates, and losses form a suffix: a message is lost only
+ * because the connection broke, so nothing sent after a lost message is delivered. (Judged in
+ * send order, not trace order: a paused receiver may handle earlier messages after a later one
+ * was dropped.) msgIds grow in send order, so they stand for it. Datagrams are not checked here.
  */
 export class ConnectionFifo implements Checker {
   readonly name = 'connection-fifo';
@@ -29,7 +31,7 @@ export class ConnectionFifo implements Checker {
       this.connections.add(e.conn);
       let f = this.flows.get(key);
       if (f === undefined) {
-        f = { pending: [], head: 0, brokenAt: null };
+        f = { pending: [], head: 0, firstLost: null };
         this.flows.set(key, f);
       }
       f.pending.push(e.msgId);
@@ -42,12 +44,14 @@ export class ConnectionFifo implements Checker {
     this.flowOf.delete(e.msgId);
     const f = this.flows.get(key) as FlowState;
     if (e.kind === 'drop') {
-      f.brokenAt ??= e.seq;
+      if (f.firstLost === null || e.msgId < f.firstLost.msgId) f.firstLost = { msgId: e.msgId, seq: e.seq };
       this.remove(f, e.msgId);
       return;
     }
     this.delivered++;
-    if (f.brokenAt !== null) this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered after the connection lost a message at #${f.brokenAt}`);
+    if (f.firstLost !== null && e.msgId > f.firstLost.msgId) {
+      this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered, but m${f.firstLost.msgId}, sent before it, was lost (#${f.firstLost.seq})`);
+    }
     const expected = f.pending[f.head];
     if (expected !== e.msgId) this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered before m${expected}, which was sent earlier`);
     this.remove(f, e.msgId);

@@ -1,3 +1,4 @@
+import * as jsonc from 'jsonc-parser';
 import type { z } from 'zod';
 import { TARGET_SYMBOLS } from '../world/targets.js';
 import { ScenarioError, formatPath, type ScenarioIssue } from './errors.js';
@@ -36,36 +37,66 @@ export function validateScenario(json: unknown, source: string): Scenario {
     ]);
   }
   const parsed = ScenarioSchema.safeParse(json);
-  if (!parsed.success) throw new ScenarioError(source, parsed.error.issues.map(describeIssue));
+  if (!parsed.success) throw new ScenarioError(source, parsed.error.issues.flatMap((i) => describeIssue(i, [], json)));
   const issues = semanticIssues(parsed.data);
   if (issues.length > 0) throw new ScenarioError(source, issues);
   return parsed.data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): ScenarioIssue {
-  const path = formatPath(issue.path);
+function describeIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], json: unknown): ScenarioIssue[] {
+  const fullPath = [...prefix, ...issue.path];
+  const path = formatPath(fullPath);
   switch (issue.code) {
     case 'invalid_type':
-      if ((issue as { input?: unknown }).input === undefined && /received undefined/.test(issue.message)) {
-        return { path, message: `missing; expected ${issue.expected}` };
-      }
-      return { path, message: `expected ${issue.expected}${describeReceived(issue.message)}` };
+      if (/received undefined/.test(issue.message)) return [{ path, message: `missing; expected ${issue.expected}` }];
+      return [{ path, message: `expected ${issue.expected}${describeReceived(issue.message)}` }];
     case 'unrecognized_keys':
-      return {
-        path: formatPath([...issue.path]),
-        message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see \`zksim schema\`)`,
-      };
+      return [
+        {
+          path,
+          message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see \`zksim schema\`)`,
+        },
+      ];
     case 'invalid_union': {
-      const note = (issue as { note?: string; options?: unknown[] }).note;
-      const options = (issue as { options?: unknown[] }).options;
-      if (note === 'No matching discriminator' && options !== undefined) {
-        return { path, message: `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}` };
+      const u = issue as { note?: string; options?: unknown[]; errors: z.core.$ZodIssue[][] };
+      if (u.note === 'No matching discriminator' && u.options !== undefined) {
+        return [{ path, message: `expected one of ${u.options.map((o) => JSON.stringify(o)).join(', ')}` }];
       }
-      return { path, message: issue.message };
+      // Report the alternative the input came closest to: the one whose problems lie deepest.
+      const best = bestBranch(u.errors);
+      return best === undefined ? [{ path, message: issue.message }] : best.flatMap((i) => describeIssue(i, fullPath, json));
+    }
+    case 'too_small':
+    case 'too_big': {
+      const b = issue as { minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean };
+      const bound = issue.code === 'too_small' ? `${b.inclusive === false ? '>' : '>='} ${String(b.minimum)}` : `${b.inclusive === false ? '<' : '<='} ${String(b.maximum)}`;
+      const got = valueAt(json, fullPath);
+      const shown = typeof got === 'number' ? `, got ${got}` : Array.isArray(got) ? `, got ${got.length} item(s)` : typeof got === 'string' ? `, got "${got}"` : '';
+      const noun = typeof got === 'string' ? 'length' : Array.isArray(got) ? 'number of items' : 'value';
+      return [{ path, message: `${noun} must be ${bound}${shown}` }];
     }
     default:
-      return { path, message: issue.message };
+      return [{ path, message: issue.message }];
   }
+}
+
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = json;
+  for (const p of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+function bestBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  let best: z.core.$ZodIssue[] | undefined;
+  let bestDepth = 0;
+  for (const b of branches) {
+    const depth = Math.max(0, ...b.map((i) => i.path.length + (i.code === 'invalid_union' ? 1 : 0)));
+    if (depth > bestDepth) {
+      best = b;
+      bestDepth = depth;
+    }
+  }
+  return best;
 }
 
 function describeReceived(message: string): string {
@@ -123,13 +154,15 @@ function semanticIssues(s: Scenario): ScenarioIssue[] {
   return issues;
 }
 
+/** Where the JSON breaks, as "line L, column C: what was expected" (JSON.parse does not say). */
 function jsonErrorWhere(text: string, e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  const m = /position (\d+)/.exec(message);
-  if (m === null) return message;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
+  const errors: jsonc.ParseError[] = [];
+  jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false });
+  if (errors.length === 0) return e instanceof Error ? e.message : String(e);
+  const { error, offset } = errors[0];
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${col}`;
+  const col = offset - before.lastIndexOf('\n');
+  const what = jsonc.printParseErrorCode(error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${what} at line ${line}, column ${col}`;
 }

@@ -12,6 +12,8 @@ export interface ProtocolEntry {
   ports: readonly string[];
   /** Fault kinds a swarm uses by default. */
   swarmKinds: readonly FaultKind[];
+  /** Whether its nodes report a leader role (`leader` targets). */
+  hasLeader: boolean;
   /** The protocol's configuration with defaults filled in (recorded in the trace header). */
   resolve(config: ProtocolConfig): Record<string, unknown>;
   program(resolved: Record<string, unknown>): NodeProgram<unknown, unknown>;
@@ -23,6 +25,7 @@ const pingpong: ProtocolEntry = {
   ports: [PINGPONG_PORT],
   // A corrupted record is data loss the test protocol does not try to survive; opt in explicitly.
   swarmKinds: SWARM_KINDS.filter((k) => k !== 'corrupt-record'),
+  hasLeader: false,
   resolve(config) {
     const { kind: _kind, ...rest } = config;
     return { ...DEFAULT_PINGPONG, ...rest };

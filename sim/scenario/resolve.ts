@@ -70,6 +70,7 @@ export function resolveRunConfig(s: Scenario, seed: string): RunConfig {
       quietTicks: swarm.quietTicks,
       kinds: swarm.kinds as FaultSpec['kind'][],
       maxPerKind: swarm.maxPerKind,
+      hasLeader: entry.hasLeader,
     });
   }
   const protocol = { kind: s.protocol.kind, ...entry.resolve(s.protocol) };

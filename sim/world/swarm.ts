@@ -10,6 +10,8 @@ export interface SwarmOptions {
   /** Kinds to choose from; each is switched on or off per seed. */
   kinds: readonly FaultKind[];
   maxPerKind: number;
+  /** The protocol reports a leader role, so `leader` / `non-leader` targets make sense. */
+  hasLeader: boolean;
 }
 
 /** Every kind the swarm may use; `heal` and `restart` are implied by durations. */
@@ -45,7 +47,7 @@ export function generateSwarm(rng: RandomStream, o: SwarmOptions): FaultSpec[] {
   if (enabled.length === 0) enabled = [rng.pick(o.kinds)];
   const faults: FaultSpec[] = [];
   const span = (min: number, max: number, at: number): number => Math.max(1, Math.min(rng.range(min, Math.max(min, max)), window - at));
-  const someone = (): string => rng.pick(['random', 'random', 'leader', 'non-leader']);
+  const someone = (): string => (o.hasLeader ? rng.pick(['random', 'random', 'leader', 'non-leader']) : 'random');
   for (const kind of enabled) {
     const count = rng.range(1, o.maxPerKind);
     for (let i = 0; i < count; i++) {
@@ -53,7 +55,7 @@ export function generateSwarm(rng: RandomStream, o: SwarmOptions): FaultSpec[] {
       const durationTicks = span(100, Math.floor(window / 4), at);
       switch (kind) {
         case 'partition':
-          faults.push({ at, kind, durationTicks, groups: [rng.pick(['random-minority', 'minority-with-leader']), 'rest'] });
+          faults.push({ at, kind, durationTicks, groups: [o.hasLeader ? rng.pick(['random-minority', 'minority-with-leader']) : 'random-minority', 'rest'] });
           break;
         case 'isolate':
           faults.push({ at, kind, durationTicks, node: someone() });

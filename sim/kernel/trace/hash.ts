@@ -25,14 +25,14 @@ export class Fnv1a64 {
         continue;
       }
       // Non-ASCII: feed the UTF-8 encoding of the code point.
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
           c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
           i++;
+        } else {
+          c = 0xfffd; // a lone surrogate encodes as U+FFFD, as TextEncoder does
         }
-      } else if (c >= 0xd800 && c <= 0xdfff) {
-        c = 0xfffd; // a lone surrogate encodes as U+FFFD, as TextEncoder does
       }
       for (const byte of utf8Bytes(c)) {
         lo ^= byte;
