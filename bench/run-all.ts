@@ -175,7 +175,7 @@ function runTimers(opts: Options, s: Sizes): { baseline?: Measurement; kernel?: 
 const MODE_LABEL: Record<PingPongMode, string> = {
   off: 'ping-pong, trace off',
   hash: 'ping-pong, trace hashed + checkers',
-  file: 'ping-pong, trace streamed to file',
+  file: 'ping-pong, trace to file + checkers',
 };
 
 function runNetwork(opts: Options, s: Sizes): { measurements: Measurement[]; info: Record<string, unknown> } {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MINIMAL, scenarioFile, tempDir, zksim } from './helpers/cli.js';
+import { ZKSIM_VERSION } from '../sim/version.js';
+import { MINIMAL, ROOT, scenarioFile, tempDir, zksim } from './helpers/cli.js';
 
 const dir = tempDir();
 
@@ -128,6 +129,12 @@ describe('replay and diff', () => {
 });
 
 describe('help and schema', () => {
+  it('--version prints the version of package.json (which traces record)', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(zksim(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    expect(ZKSIM_VERSION).toBe(pkg.version);
+  });
+
   for (const cmd of [[], ['run'], ['replay'], ['diff'], ['show'], ['schema']]) {
     it(`zksim ${cmd.join(' ')} --help`, () => {
       const r = zksim([...cmd, '--help']);

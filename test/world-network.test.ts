@@ -61,6 +61,26 @@ describe('connections', () => {
     expect(p.ofKind('drop').map((e) => e.reason)).toEqual(['partition']);
   });
 
+  it('heal lifts every partition and clog at once, and held data flows again in order', () => {
+    const p = probe({
+      faults: [
+        { at: 50, kind: 'partition', groups: [['s1'], 'rest'] },
+        { at: 60, kind: 'clog', from: 's2', to: 's3' },
+        { at: 70, kind: 'network', dropRate: 1 },
+        { at: 1000, kind: 'heal' },
+      ],
+      script: { s1: [{ at: 0, step: connectTo('s2') }, ...seq(3, 's2', 100)] },
+    });
+    p.run(900);
+    expect(p.world.links.active.length).toBe(3);
+    expect(p.world.activeFaults()).toContain('network fault');
+    expect(delivered(p, 's2')).toEqual([]);
+    p.run(2000);
+    expect(p.world.links.active.length).toBe(0);
+    expect(p.world.activeFaults()).toEqual([]);
+    expect(delivered(p, 's2')).toEqual([0, 1, 2]);
+  });
+
   it('kill-connections resets both ends at once', () => {
     const p = probe({ faults: [{ at: 100, kind: 'kill-connections', nodes: ['s1'] }], script: { s1: [{ at: 0, step: connectTo('s2') }] } });
     p.run(200);

@@ -155,6 +155,23 @@ describe('crashes and the disk', () => {
     expect(p.inputs('s1', 'deliver')).toEqual([]);
   });
 
+  it('restart brings a crashed node back (and does nothing to a running one)', () => {
+    const p = probe({
+      nodes: ['s1', 's2'],
+      faults: [
+        { at: 100, kind: 'crash', node: 's1', mode: 'machine' },
+        { at: 300, kind: 'restart', node: 'all' },
+      ],
+    });
+    p.run(500);
+    expect(p.ofKind('boot').map((b) => [b.node, b.at, b.incarnation])).toEqual([
+      ['s1', 0, 1],
+      ['s2', 0, 1],
+      ['s1', 300, 2],
+    ]);
+    expect((p.ofKind('fault')[1].spec as { nodes: string[] }).nodes).toEqual(['s1']); // only down nodes are candidates
+  });
+
   it('a restarted node gets a new incarnation and only its durable state', () => {
     const p = probe({ nodes: ['s1'], faults: [{ at: 100, kind: 'crash', node: 's1', mode: 'process', restartAfterTicks: 50 }] });
     p.run(500);
@@ -184,6 +201,20 @@ describe('clocks and pauses', () => {
     expect(t.at).toBe(1000);
     expect(t.mono).toBe(1100);
     expect(t.wall).toBe(1105);
+  });
+
+  it('a clock-drift fault changes the rate from then on, keeping the reading continuous', () => {
+    const p = probe({
+      nodes: ['s1'],
+      faults: [{ at: 1000, kind: 'clock-drift', node: 's1', ppm: -500_000 }],
+      script: { s1: [{ at: 999, step: () => [] }, { at: 1500, step: () => [] }] },
+    });
+    p.run(5000);
+    const [before, after] = p.inputs('s1', 'timer');
+    expect([before.at, before.mono]).toEqual([999, 999]);
+    // half speed from t=1000: 500 more local ticks take 1000 global ticks
+    expect([after.at, after.mono]).toEqual([2000, 1500]);
+    expect(p.ofKind('clock')[0]).toMatchObject({ node: 's1', change: 'drift-ppm', value: -500_000 });
   });
 
   it('a paused node handles nothing, then its backlog in arrival order, late timers included', () => {

@@ -14,6 +14,8 @@ interface TimerData {
   host: NodeHost<unknown>;
   name: string;
   incarnation: number;
+  /** When it fires, on the node's monotonic clock. */
+  deadline: number;
 }
 
 /**
@@ -171,7 +173,15 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
   }
 
   clockDrift(node: NodeId, ppm: number): void {
-    this.host(node).clock.setDrift(this.kernel.now, ppm);
+    const host = this.host(node);
+    host.clock.setDrift(this.kernel.now, ppm);
+    // Armed timers fire when the local clock reaches their deadline, which is now sooner or later.
+    const local = host.clock.mono(this.kernel.now);
+    for (const [name, handle] of [...host.timers]) {
+      const data = handle.data as TimerData;
+      this.kernel.cancel(handle);
+      host.timers.set(name, this.kernel.after(host.clock.globalDelay(data.deadline - local), this.onTimer, data));
+    }
     if (this.trace.enabled) this.trace.emit(this.kernel.now, { kind: 'clock', node, change: 'drift-ppm', value: ppm });
   }
 
@@ -225,7 +235,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
         case 'set-timer': {
           const old = host.timers.get(e.timer);
           if (old !== undefined) this.kernel.cancel(old);
-          const data: TimerData = { host: host as NodeHost<unknown>, name: e.timer, incarnation: host.incarnation };
+          const data: TimerData = { host: host as NodeHost<unknown>, name: e.timer, incarnation: host.incarnation, deadline: host.ctx.now + e.afterTicks };
           host.timers.set(e.timer, this.kernel.after(host.clock.globalDelay(e.afterTicks), this.onTimer, data));
           break;
         }

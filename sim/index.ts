@@ -1,0 +1,26 @@
+/** zksim's public API. */
+export { Kernel, type KernelEvent, type RunStats, type TimerHandle } from './kernel/kernel.js';
+export { RandomStream, RandomStreams } from './kernel/rng.js';
+export { MemorySink, Trace, type TraceLevel, type TraceSink } from './kernel/trace/trace.js';
+export { TRACE_FORMAT_VERSION, type TraceEvent, type TraceEventKind, type TraceHeader } from './kernel/trace/events.js';
+export { formatEvent, formatMessage } from './kernel/trace/format.js';
+export { firstDivergence, type Divergence } from './kernel/trace/diff.js';
+export { Fnv1a64, fnv1a64Hex } from './kernel/trace/hash.js';
+export { parseEvent, parseHeader, TraceFormatError } from './kernel/trace/parse.js';
+export type * from './contract/node.js';
+export type { Random } from './contract/random.js';
+export { compareNodeIds } from './contract/node-id.js';
+export { World } from './world/world.js';
+export type { WorldConfig, NetworkConfig, DiskConfig, ClockConfig, LatencyConfig } from './world/config.js';
+export { FAULT_KINDS, type FaultKind, type FaultSpec, type Target } from './world/fault-spec.js';
+export { generateSwarm, SWARM_KINDS } from './world/swarm.js';
+export type { Checker, Verdict, VerdictStatus } from './check/verdict.js';
+export { MessageAccounting } from './check/message-accounting.js';
+export { ConnectionFifo } from './check/connection-fifo.js';
+export { ConnectivityLiveness } from './check/liveness.js';
+export { parseScenario, validateScenario } from './scenario/load.js';
+export { ScenarioError } from './scenario/errors.js';
+export { ScenarioSchema, SCENARIO_VERSION, type Scenario } from './scenario/schema.js';
+export { runScenario, Simulation, type RunResult, type SimulationOptions } from './scenario/simulation.js';
+export { pingPongProgram } from './testproto/pingpong.js';
+export { ZKSIM_VERSION } from './version.js';
