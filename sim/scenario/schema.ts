@@ -4,7 +4,8 @@
  * rates are decimals in [0, 1].
  */
 import { z } from 'zod';
-import { FAULT_KINDS, type FaultSpec } from '../world/fault-spec.js';
+import type { FaultKind, FaultSpec } from '../world/fault-spec.js';
+import { SWARM_KINDS } from '../world/swarm.js';
 
 export const SCENARIO_VERSION = 1;
 
@@ -74,7 +75,7 @@ export const FaultSchema = z.discriminatedUnion('kind', [
 /** The random fault generator (TigerBeetle-style swarm): which kinds are on is itself drawn per seed. */
 export const SwarmSchema = z.strictObject({
   /** Kinds the swarm may choose from (default: all that make sense for the protocol). */
-  kinds: z.array(z.enum(FAULT_KINDS.filter((k) => k !== 'heal' && k !== 'restart') as [string, ...string[]])).min(1).optional(),
+  kinds: z.array(z.enum(SWARM_KINDS as [FaultKind, ...FaultKind[]])).min(1).optional(),
   /** No new fault starts in the last `quietTicks` of the run, and all are healed by then. */
   quietTicks: ticks.optional(),
   /** Upper bound on faults of one kind (the actual count is drawn per seed). */

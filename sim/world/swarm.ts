@@ -1,6 +1,6 @@
 import type { NodeId } from '../contract/node.js';
 import type { RandomStream } from '../kernel/rng.js';
-import type { FaultKind, FaultSpec } from './fault-spec.js';
+import { FAULT_KINDS, type FaultKind, type FaultSpec } from './fault-spec.js';
 
 export interface SwarmOptions {
   nodes: readonly NodeId[];
@@ -15,24 +15,7 @@ export interface SwarmOptions {
 }
 
 /** Every kind the swarm may use; `heal` and `restart` are implied by durations. */
-export const SWARM_KINDS: readonly FaultKind[] = [
-  'partition',
-  'isolate',
-  'one-way',
-  'bridge',
-  'ring',
-  'clog',
-  'swizzle-clog',
-  'kill-connections',
-  'network',
-  'crash',
-  'pause',
-  'clock-jump',
-  'clock-drift',
-  'slow-disk',
-  'disk-full',
-  'corrupt-record',
-];
+export const SWARM_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((k) => k !== 'heal' && k !== 'restart');
 
 /**
  * Swarm testing (as in TigerBeetle's VOPR): each seed switches every fault kind on or off and
