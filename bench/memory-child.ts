@@ -27,6 +27,10 @@ export interface MemoryCheckpoint {
   heapUsed: number;
   /** heapUsed right after global.gc() (null without --expose-gc): what the run actually retains. */
   heapAfterGc: number | null;
+  /** rss, heapTotal and external (C++ objects and buffers bound to JS) after that collection. */
+  rssAfterGc: number;
+  heapTotalAfterGc: number;
+  externalAfterGc: number;
   wallMs: number;
 }
 
@@ -82,10 +86,9 @@ function main(): void {
       if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
       while (next < checkpoints.length && sim.trace.count >= checkpoints[next]) {
         let heapAfterGc: number | null = null;
-        if (gc !== undefined) {
-          gc();
-          heapAfterGc = process.memoryUsage().heapUsed;
-        }
+        if (gc !== undefined) gc();
+        const after = process.memoryUsage();
+        if (gc !== undefined) heapAfterGc = after.heapUsed;
         out.push({
           traceEvents: sim.trace.count,
           kernelEvents: sim.kernel.executed,
@@ -95,6 +98,9 @@ function main(): void {
           rss: m.rss,
           heapUsed: m.heapUsed,
           heapAfterGc,
+          rssAfterGc: after.rss,
+          heapTotalAfterGc: after.heapTotal,
+          externalAfterGc: after.external,
           wallMs: now() - t0,
         });
         next++;

@@ -291,13 +291,14 @@ function report(all: Measurement[], memory: MemoryResult | undefined): string {
     );
     out.push(
       table(
-        ['at trace events', 'kernel events', 'peak rss so far', 'peak heapUsed so far', 'heap after gc', 'wall'],
+        ['at trace events', 'kernel events', 'peak rss so far', 'peak heapUsed so far', 'heap after gc', 'rss after gc', 'wall'],
         memory.checkpoints.map((c) => [
           si(c.traceEvents),
           si(c.kernelEvents),
           mib(c.peakRss),
           mib(c.peakHeapUsed),
           c.heapAfterGc === null ? '-' : mib(c.heapAfterGc),
+          mib(c.rssAfterGc),
           `${(c.wallMs / 1000).toFixed(1)} s`,
         ]),
       ),
@@ -369,6 +370,7 @@ function main(): void {
     ...all.filter((m) => m.target !== null).map((m) => `${m.name}: ${fmtRate(m)} (target ${si(m.target as number)}: ${m.met ? 'met' : 'MISSED'})`),
     ...(memory === undefined ? [] : [`memory: peak rss ${mib(memory.peakRss)}, peak heapUsed ${mib(memory.peakHeapUsed)} over ${si(memory.traceEvents)} trace events`]),
   ];
+  summary.push(`load average at start ${meta.loadavgAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${meta.cores} cores)`);
   process.stderr.write(`\nsummary: ${summary.join('\n         ')}\n`);
 }
 

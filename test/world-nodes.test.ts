@@ -135,7 +135,7 @@ describe('crashes and the disk', () => {
     expect(p.inputs('s2', 'closed')[0].at).toBeLessThan(215);
   });
 
-  it('a machine crash is silent; the peer learns by a reset once the machine is back', () => {
+  it('a machine crash is silent; the peer learns by a reset once the machine is back and meets the retransmission', () => {
     const p = probe({
       faults: [{ at: 200, kind: 'crash', node: 's1', mode: 'machine', restartAfterTicks: 1000 }],
       script: {
@@ -146,11 +146,15 @@ describe('crashes and the disk', () => {
         ],
       },
     });
-    p.run(1900);
+    p.run(1199);
     expect(p.inputs('s2', 'closed')).toEqual([]);
     expect(p.ofKind('drop').map((d) => d.reason)).toEqual(['node-down']);
     p.run(3000);
-    expect(p.inputs('s2', 'closed').map((s) => s.input.reason)).toEqual(['reset']);
+    const closed = p.inputs('s2', 'closed');
+    expect(closed.map((s) => s.input.reason)).toEqual(['reset']);
+    expect(closed[0].at).toBeGreaterThan(1200);
+    expect(closed[0].at).toBeLessThan(1215);
+    // the later send finds the socket closed
     expect(p.ofKind('drop').map((d) => d.reason)).toEqual(['node-down', 'closed']);
     expect(p.inputs('s1', 'deliver')).toEqual([]);
   });

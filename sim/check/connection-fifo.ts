@@ -7,6 +7,8 @@ interface FlowState {
   head: number;
   /** The first message of this direction that was lost (lowest msgId, i.e. earliest sent), and where. */
   firstLost: { msgId: number; seq: number } | null;
+  /** The receiving side closed: nothing more will be delivered; forget the flow once it drains. */
+  receiverClosed: boolean;
 }
 
 /**
@@ -15,46 +17,62 @@ interface FlowState {
  * because the connection broke, so nothing sent after a lost message is delivered. (Judged in
  * send order, not trace order: a paused receiver may handle earlier messages after a later one
  * was dropped.) msgIds grow in send order, so they stand for it. Datagrams are not checked here.
+ * State for a direction is dropped once its receiver has closed and its messages have their fates,
+ * so memory follows the connections that are open, not all that ever were.
  */
 export class ConnectionFifo implements Checker {
   readonly name = 'connection-fifo';
   private readonly flows = new Map<string, FlowState>();
   private readonly flowOf = new Map<number, string>(); // msgId -> flow key
   private readonly v = new Violations();
-  private connections = new Set<number>();
+  private directions = 0;
   private delivered = 0;
 
   onEvent(e: TraceEvent): void {
-    if (e.kind === 'send') {
-      if (e.conn === undefined) return;
-      const key = `${e.conn}:${e.from}`;
-      this.connections.add(e.conn);
-      let f = this.flows.get(key);
-      if (f === undefined) {
-        f = { pending: [], head: 0, firstLost: null };
-        this.flows.set(key, f);
+    switch (e.kind) {
+      case 'send': {
+        if (e.conn === undefined) return;
+        const key = `${e.conn}:${e.from}`;
+        let f = this.flows.get(key);
+        if (f === undefined) {
+          f = { pending: [], head: 0, firstLost: null, receiverClosed: false };
+          this.flows.set(key, f);
+          this.directions++;
+        }
+        f.pending.push(e.msgId);
+        this.flowOf.set(e.msgId, key);
+        return;
       }
-      f.pending.push(e.msgId);
-      this.flowOf.set(e.msgId, key);
-      return;
+      case 'close': {
+        const key = `${e.conn}:${e.peer}`;
+        const f = this.flows.get(key);
+        if (f === undefined) return;
+        f.receiverClosed = true;
+        this.maybeForget(key, f);
+        return;
+      }
+      case 'deliver':
+      case 'drop':
+        break;
+      default:
+        return;
     }
-    if (e.kind !== 'deliver' && e.kind !== 'drop') return;
     const key = this.flowOf.get(e.msgId);
     if (key === undefined) return; // a datagram
     this.flowOf.delete(e.msgId);
     const f = this.flows.get(key) as FlowState;
     if (e.kind === 'drop') {
       if (f.firstLost === null || e.msgId < f.firstLost.msgId) f.firstLost = { msgId: e.msgId, seq: e.seq };
-      this.remove(f, e.msgId);
-      return;
+    } else {
+      this.delivered++;
+      if (f.firstLost !== null && e.msgId > f.firstLost.msgId) {
+        this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered, but m${f.firstLost.msgId}, sent before it, was lost (#${f.firstLost.seq})`);
+      }
+      const expected = f.pending[f.head];
+      if (expected !== e.msgId) this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered before m${expected}, which was sent earlier`);
     }
-    this.delivered++;
-    if (f.firstLost !== null && e.msgId > f.firstLost.msgId) {
-      this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered, but m${f.firstLost.msgId}, sent before it, was lost (#${f.firstLost.seq})`);
-    }
-    const expected = f.pending[f.head];
-    if (expected !== e.msgId) this.v.add(`#${e.seq}: m${e.msgId} on conn ${key} delivered before m${expected}, which was sent earlier`);
     this.remove(f, e.msgId);
+    this.maybeForget(key, f);
   }
 
   private remove(f: FlowState, msgId: number): void {
@@ -70,7 +88,11 @@ export class ConnectionFifo implements Checker {
     if (i >= 0) f.pending.splice(i, 1);
   }
 
+  private maybeForget(key: string, f: FlowState): void {
+    if (f.receiverClosed && f.head >= f.pending.length) this.flows.delete(key);
+  }
+
   finish(): Verdict {
-    return this.v.verdict(this.name, `${this.delivered} message(s) on ${this.connections.size} connection(s) arrived in order`, 'FIFO violation(s)');
+    return this.v.verdict(this.name, `${this.delivered} message(s) on ${this.directions} connection direction(s) arrived in order`, 'FIFO violation(s)');
   }
 }

@@ -33,6 +33,7 @@ export class MessageAccounting implements Checker {
       case 'end': {
         this.ended = true;
         const listed = new Set(e.inFlight);
+        if (listed.size !== e.inFlight.length) this.v.add(`#${e.seq}: the end event lists a message in flight twice`);
         for (const [msgId, seq] of this.open) {
           if (!listed.has(msgId)) this.v.add(`m${msgId} (sent at #${seq}) has no deliver or drop and is not listed in flight`);
         }

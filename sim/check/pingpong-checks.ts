@@ -10,9 +10,11 @@ export class PingPongSequence implements Checker {
   readonly name = 'pingpong-sequence';
   private readonly incarnation = new Map<string, number>();
   private readonly inFlight = new Map<number, { channel: string; n: number }>();
-  private readonly last = new Map<string, number>();
+  /** Per channel: the highest ping delivered, pings still in flight, and whether the receiver closed. */
+  private readonly channels = new Map<string, { last: number; pending: number; closed: boolean }>();
   private readonly v = new Violations();
   private delivered = 0;
+  private channelCount = 0;
 
   onEvent(e: TraceEvent): void {
     switch (e.kind) {
@@ -24,34 +26,60 @@ export class PingPongSequence implements Checker {
         if (msg?.t !== 'ping' || typeof msg.n !== 'number') return;
         const channel = e.conn === undefined ? `datagram ${e.from}#${this.incarnation.get(e.from) ?? 0}>${e.to}` : `conn ${e.conn} ${e.from}>${e.to}`;
         this.inFlight.set(e.msgId, { channel, n: msg.n });
+        this.channel(channel).pending++;
         break;
       }
       case 'duplicate': {
         const orig = this.inFlight.get(e.of);
-        if (orig !== undefined) this.inFlight.set(e.msgId, orig);
+        if (orig !== undefined) {
+          this.inFlight.set(e.msgId, orig);
+          this.channel(orig.channel).pending++;
+        }
+        break;
+      }
+      case 'close': {
+        // Nothing more reaches the closing side on this connection: forget the channel into it once drained.
+        const key = `conn ${e.conn} ${e.peer}>${e.node}`;
+        const c = this.channels.get(key);
+        if (c !== undefined) {
+          c.closed = true;
+          if (c.pending === 0) this.channels.delete(key);
+        }
         break;
       }
       case 'drop':
-        this.inFlight.delete(e.msgId);
-        break;
       case 'deliver': {
         const p = this.inFlight.get(e.msgId);
         if (p === undefined) return;
         this.inFlight.delete(e.msgId);
-        this.delivered++;
-        const prev = this.last.get(p.channel) ?? -1;
-        if (p.n !== prev + 1) {
-          const what = p.n > prev + 1 ? `gap: ping ${p.n} after ${prev}` : `out of order or repeated: ping ${p.n} after ${prev}`;
-          this.v.add(`#${e.seq}: ${p.channel}: ${what}`);
+        const c = this.channel(p.channel);
+        c.pending--;
+        if (e.kind === 'deliver') {
+          this.delivered++;
+          if (p.n !== c.last + 1) {
+            const what = p.n > c.last + 1 ? `gap: ping ${p.n} after ${c.last}` : `out of order or repeated: ping ${p.n} after ${c.last}`;
+            this.v.add(`#${e.seq}: ${p.channel}: ${what}`);
+          }
+          c.last = Math.max(c.last, p.n);
         }
-        this.last.set(p.channel, Math.max(prev, p.n));
+        if (c.closed && c.pending === 0) this.channels.delete(p.channel);
         break;
       }
     }
   }
 
+  private channel(key: string): { last: number; pending: number; closed: boolean } {
+    let c = this.channels.get(key);
+    if (c === undefined) {
+      c = { last: -1, pending: 0, closed: false };
+      this.channels.set(key, c);
+      this.channelCount++;
+    }
+    return c;
+  }
+
   finish(): Verdict {
-    return this.v.verdict(this.name, `${this.delivered} ping(s) on ${this.last.size} channel(s), each channel gap-free and in order`, 'sequence violation(s)');
+    return this.v.verdict(this.name, `${this.delivered} ping(s) on ${this.channelCount} channel(s), each channel gap-free and in order`, 'sequence violation(s)');
   }
 }
 

@@ -12,7 +12,7 @@ export interface QueuedEvent {
 }
 
 export class EventQueue<E extends QueuedEvent> {
-  private readonly heap: E[] = [];
+  private heap: E[] = [];
 
   get size(): number {
     return this.heap.length;
@@ -67,6 +67,15 @@ export class EventQueue<E extends QueuedEvent> {
       heap[i] = last;
     }
     return top;
+  }
+
+  /**
+   * Removes every cancelled event. A sorted array is a valid heap, so this is one filter and one
+   * sort; the kernel calls it when cancelled events outnumber live ones, which keeps the queue
+   * bounded by the live events even when a long timer is re-armed on every tick.
+   */
+  compact(): void {
+    this.heap = this.heap.filter((e) => !e.cancelled).sort((a, b) => a.at - b.at || a.seq - b.seq);
   }
 
   /** Drops cancelled events from the top so that peek() shows the next live one. */

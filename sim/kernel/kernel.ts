@@ -1,6 +1,9 @@
 import { EventQueue, type QueuedEvent } from './event-queue.js';
 import { RandomStreams, type RandomStream } from './rng.js';
 
+/** Below this many queued events, cancelled ones are left for pop() to skip. */
+const COMPACT_MIN = 1024;
+
 /** What runs when a scheduled event comes due. */
 export type EventAction = (event: KernelEvent) => void;
 
@@ -71,6 +74,8 @@ export class Kernel {
     handle.cancelled = true;
     // An event that already ran is marked cancelled too (see stepOnce), so `live` stays exact.
     this.live--;
+    const size = this.queue.size;
+    if (size > COMPACT_MIN && size > 2 * this.live) this.queue.compact();
     return true;
   }
 

@@ -46,6 +46,7 @@ export function resolveRunConfig(s: Scenario, seed: string): RunConfig {
     fsyncLatency: d.fsyncLatency ?? DEFAULT_DISK.fsyncLatency,
     truncateLatency: d.truncateLatency ?? DEFAULT_DISK.truncateLatency,
     tornWritePpm: toPpm(d.tornWriteRate, DEFAULT_DISK.tornWritePpm),
+    keepUnsyncedPpm: toPpm(d.keepUnsyncedRate, DEFAULT_DISK.keepUnsyncedPpm),
   };
   const clocks: Record<string, ClockConfig> = {};
   for (const id of nodes) {

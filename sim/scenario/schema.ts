@@ -62,6 +62,7 @@ export const FaultSchema = z.discriminatedUnion('kind', [
     mode: z.enum(['process', 'machine']),
     restartAfterTicks: positiveTicks.optional(),
     tornWrite: z.boolean().optional(),
+    keepUnsynced: z.boolean().optional(),
   }),
   z.strictObject({ kind: z.literal('restart'), ...at, node: target }),
   z.strictObject({ kind: z.literal('pause'), ...at, node: target, durationTicks: positiveTicks }),
@@ -119,6 +120,7 @@ export const ScenarioSchema = z.strictObject({
       fsyncLatency: range.optional(),
       truncateLatency: range.optional(),
       tornWriteRate: rate.optional(),
+      keepUnsyncedRate: rate.optional(),
     })
     .optional(),
   clocks: z.record(nodeName, z.strictObject({ offsetTicks: z.int().optional(), driftPpm: z.int().min(-999_999).max(1_000_000).optional() })).optional(),

@@ -56,7 +56,7 @@ type Eff = Effect<PingMsg>;
 export function pingPongProgram(config: PingPongConfig): NodeProgram<PingPongState, PingMsg> {
   return {
     boot(ctx: StepContext, disk: DurableView): Step<PingPongState, PingMsg> {
-      const recovered = recoveredCount(disk);
+      const { recovered, intact, total } = recover(disk);
       const state: PingPongState = {
         channels: new Map(),
         connecting: new Set(),
@@ -68,6 +68,8 @@ export function pingPongProgram(config: PingPongConfig): NodeProgram<PingPongSta
         nextRef: 1,
       };
       const effects: Eff[] = [{ kind: 'note', text: `recovered ${recovered}`, data: { recovered } }];
+      // Cut a torn or corrupt tail off before appending, or later records would hide behind it.
+      if (intact < total) effects.push({ kind: 'truncate', file: LOG, length: intact, ref: 'truncate' });
       if (config.transport === 'datagram') {
         ctx.peers.forEach((peer, i) => {
           if (peer !== ctx.self) state.channels.set(-(i + 1), { peer, sent: 0 });
@@ -157,11 +159,14 @@ function connect(state: PingPongState, peer: NodeId, effects: Eff[]): void {
 }
 
 /** The last intact record's count; reading stops at the first torn or corrupt record. */
-function recoveredCount(disk: DurableView): number {
-  let count = 0;
-  for (const rec of disk.readLog(LOG)) {
+function recover(disk: DurableView): { recovered: number; intact: number; total: number } {
+  const records = disk.readLog(LOG);
+  let recovered = 0;
+  let intact = 0;
+  for (const rec of records) {
     if (!rec.ok) break;
-    count = (rec.data as { received: number }).received;
+    recovered = (rec.data as { received: number }).received;
+    intact++;
   }
-  return count;
+  return { recovered, intact, total: records.length };
 }

@@ -33,8 +33,10 @@ export interface DiskConfig {
   writeLatency: RangeTicks;
   fsyncLatency: RangeTicks;
   truncateLatency: RangeTicks;
-  /** Chance that a machine crash tears the last unsynced write instead of losing it cleanly. */
+  /** Chance that a power loss tears the first unsynced write that does not survive. */
   tornWritePpm: number;
+  /** Chance that a power loss keeps a random prefix of each file's unsynced writes (the OS had flushed them). */
+  keepUnsyncedPpm: number;
 }
 
 export interface ClockConfig {
@@ -66,6 +68,7 @@ export const DEFAULT_DISK: DiskConfig = {
   fsyncLatency: { minTicks: 2, maxTicks: 10 },
   truncateLatency: { minTicks: 1, maxTicks: 2 },
   tornWritePpm: 0,
+  keepUnsyncedPpm: 0,
 };
 
 export const DEFAULT_CLOCK: ClockConfig = { offsetTicks: 0, driftPpm: 0 };

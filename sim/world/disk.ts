@@ -11,9 +11,15 @@ interface Rec {
 interface LogFile {
   kind: 'log';
   name: string;
+  /** What reads see (the page cache). */
   records: Rec[];
-  /** records[0, synced) are durable. */
+  /** records[0, synced) are also on the platter. */
   synced: number;
+  /**
+   * The durable content when it is not a prefix of `records`: a truncate cut below `synced` and
+   * has not been fsynced yet, so a power loss brings the cut records back. Null otherwise.
+   */
+  shadow: Rec[] | null;
 }
 
 interface BlobFile {
@@ -41,24 +47,54 @@ export interface DiskCompletion {
   request: DiskRequest;
 }
 
+/** How a power loss treats what was written but not fsynced. */
+export interface PowerLoss {
+  /** The first unsynced write that does not survive reaches the platter half-written. */
+  tear: boolean;
+  /** The OS had flushed some dirty pages on its own: a random prefix of each file's unsynced writes survives. */
+  keepSome: boolean;
+}
+
 /**
  * One node's disk. Operations run one at a time in submission order, each taking a sampled
  * latency; an operation takes effect (reaches the page cache) when it completes. `fsync` makes
- * everything written to the file durable. A process crash keeps the page cache (the OS still
- * has it); a machine crash loses unsynced data and may tear the last write. Faults can make it
- * slow, full (writes fail with ENOSPC) or corrupt a stored record (caught by the checksum on read).
+ * everything written to the file so far durable, truncates included. A process crash keeps the
+ * page cache (the OS still has it); a power loss keeps only what is durable, or a bit more, and
+ * may tear a write. Faults can make it slow, full (writes fail with ENOSPC) or corrupt a durable
+ * record (caught by the checksum on read).
  */
 export class NodeDisk {
   private readonly files = new Map<string, StoredFile>();
   private busyUntil = 0;
-  slowFactor = 1;
-  full = false;
+  /** Active fault ids: overlapping faults each hold the disk slow or full until they end. */
+  private readonly slowFaults = new Map<number, number>();
+  private readonly fullFaults = new Set<number>();
 
   constructor(
     readonly node: NodeId,
     private readonly config: DiskConfig,
     private readonly rng: RandomStream,
   ) {}
+
+  get slowFactor(): number {
+    let factor = 1;
+    for (const f of this.slowFaults.values()) factor = Math.max(factor, f);
+    return factor;
+  }
+
+  get full(): boolean {
+    return this.fullFaults.size > 0;
+  }
+
+  setSlow(faultId: number, factor: number | null): void {
+    if (factor === null) this.slowFaults.delete(faultId);
+    else this.slowFaults.set(faultId, factor);
+  }
+
+  setFull(faultId: number, full: boolean): void {
+    if (full) this.fullFaults.add(faultId);
+    else this.fullFaults.delete(faultId);
+  }
 
   /** When an operation submitted now will complete. */
   schedule(now: number, op: DiskOp): number {
@@ -85,26 +121,30 @@ export class NodeDisk {
     switch (req.op) {
       case 'append': {
         if (this.full) return 'ENOSPC';
-        const f = this.log(req.file);
-        f.records.push({ json: encode(req.payload) });
+        this.log(req.file).records.push({ json: encode(req.payload) });
         return undefined;
       }
       case 'write': {
         if (this.full) return 'ENOSPC';
-        const f = this.blob(req.file);
-        f.current = { json: encode(req.payload) };
+        this.blob(req.file).current = { json: encode(req.payload) };
         return undefined;
       }
       case 'fsync': {
         const f = this.files.get(req.file);
         if (f === undefined) return undefined;
-        if (f.kind === 'log') f.synced = f.records.length;
-        else f.durable = f.current;
+        if (f.kind === 'log') {
+          f.synced = f.records.length;
+          f.shadow = null;
+        } else {
+          f.durable = f.current;
+        }
         return undefined;
       }
       case 'truncate': {
         const f = this.log(req.file);
         const length = Math.max(0, Math.min(f.records.length, req.payload as number));
+        // Cutting into durable records: until the next fsync, the platter still has them.
+        if (length < f.synced && f.shadow === null) f.shadow = f.records.slice(0, f.synced);
         f.records.length = length;
         f.synced = Math.min(f.synced, length);
         return undefined;
@@ -112,27 +152,37 @@ export class NodeDisk {
     }
   }
 
-  /** Power loss: unsynced data is gone, or the last unsynced write is torn. Returns what was lost. */
-  machineCrash(tear: boolean): { lostRecords: number; torn: boolean } {
+  /** Power loss: the page cache is gone; what survives is what was durable (see PowerLoss). */
+  machineCrash(how: PowerLoss): { lostRecords: number; torn: boolean } {
     let lostRecords = 0;
     let torn = false;
     for (const f of this.sortedFiles()) {
       if (f.kind === 'log') {
+        if (f.shadow !== null) {
+          // An un-fsynced truncate is undone, and what was written after it is lost.
+          lostRecords += Math.max(0, f.records.length - f.synced);
+          f.records = f.shadow;
+          f.synced = f.records.length;
+          f.shadow = null;
+          continue;
+        }
         const unsynced = f.records.length - f.synced;
         if (unsynced <= 0) continue;
-        lostRecords += unsynced;
-        if (tear) {
-          // The first unsynced record made it partly to the platter.
-          f.records.length = f.synced + 1;
-          f.records[f.synced] = { json: f.records[f.synced].json, damage: 'torn' };
-          f.synced += 1;
-          torn = true;
-        } else {
-          f.records.length = f.synced;
-        }
+        const kept = how.keepSome ? this.rng.int(unsynced + 1) : 0;
+        const tearOne = how.tear && kept < unsynced;
+        const survivors = f.synced + kept + (tearOne ? 1 : 0);
+        if (tearOne) f.records[f.synced + kept] = { json: f.records[f.synced + kept].json, damage: 'torn' };
+        lostRecords += unsynced - kept;
+        torn ||= tearOne;
+        f.records.length = survivors;
+        f.synced = survivors;
       } else if (f.current !== f.durable) {
+        if (how.keepSome && this.rng.int(2) === 0) {
+          f.durable = f.current;
+          continue;
+        }
         lostRecords += 1;
-        if (tear) {
+        if (how.tear) {
           f.durable = { json: f.current?.json ?? 'null', damage: 'torn' };
           torn = true;
         }
@@ -144,16 +194,20 @@ export class NodeDisk {
     return { lostRecords, torn };
   }
 
-  /** Flips bits in one durable record of `file` (or of a random non-empty file); returns what it hit. */
+  /** Flips bits in one durable record of `file` (or of a random file); returns what it hit. */
   corrupt(file: string | undefined): { file: string; index: number } | undefined {
     const candidates = this.sortedFiles().filter(
-      (f) => (file === undefined || f.name === file) && (f.kind === 'log' ? f.records.length > 0 : f.durable !== undefined),
+      (f) => (file === undefined || f.name === file) && (f.kind === 'log' ? (f.shadow?.length ?? f.synced) > 0 : f.durable !== undefined),
     );
     if (candidates.length === 0) return undefined;
     const f = this.rng.pick(candidates);
     if (f.kind === 'log') {
-      const index = this.rng.int(f.records.length);
-      f.records[index] = { json: f.records[index].json, damage: 'checksum' };
+      const durable = f.shadow ?? f.records;
+      const index = this.rng.int(f.shadow?.length ?? f.synced);
+      const damaged: Rec = { json: durable[index].json, damage: 'checksum' };
+      durable[index] = damaged;
+      // Where the page cache shows the same durable record, a read sees the damage too.
+      if (f.shadow !== null && index < f.synced) f.records[index] = damaged;
       return { file: f.name, index };
     }
     const damaged: Rec = { json: f.durable?.json ?? 'null', damage: 'checksum' };
@@ -197,7 +251,7 @@ export class NodeDisk {
   private log(name: string): LogFile {
     let f = this.files.get(name);
     if (f === undefined) {
-      f = { kind: 'log', name, records: [], synced: 0 };
+      f = { kind: 'log', name, records: [], synced: 0, shadow: null };
       this.files.set(name, f);
     }
     if (f.kind !== 'log') throw new Error(`disk ${this.node}: ${name} is a whole file, not a log`);

@@ -41,7 +41,16 @@ export type FaultSpec =
         reorderRate?: number;
         latency?: { minTicks: number; maxTicks: number; tailRate?: number; tailMaxTicks?: number };
       })
-  | (Timed & { kind: 'crash'; node: Target; mode: 'process' | 'machine'; restartAfterTicks?: number; tornWrite?: boolean })
+  | (Timed & {
+      kind: 'crash';
+      node: Target;
+      mode: 'process' | 'machine';
+      restartAfterTicks?: number;
+      /** Power loss only: tear the first unsynced write that does not survive (default: the disk's tornWriteRate). */
+      tornWrite?: boolean;
+      /** Power loss only: a random prefix of the unsynced writes survives (default: the disk's keepUnsyncedRate). */
+      keepUnsynced?: boolean;
+    })
   | (Timed & { kind: 'restart'; node: Target })
   | (Timed & { kind: 'pause'; node: Target; durationTicks: number })
   | (Timed & { kind: 'clock-jump'; node: Target; deltaTicks: number })

@@ -16,6 +16,11 @@ import type { World } from './world.js';
 export class FaultInjector {
   private nextFaultId = 1;
   private nextRuleId = 1;
+  /** `network` faults in force, oldest first: the newest one sets the network's behaviour. */
+  private networkFaults: Array<{ id: number; settings: NetworkConfig }> = [];
+  /** Swizzle-clogs still stepping, and those a `heal` stopped. */
+  private readonly runningSwizzles = new Set<number>();
+  private readonly stopped = new Set<number>();
 
   constructor(
     private readonly world: World<unknown, unknown>,
@@ -38,9 +43,12 @@ export class FaultInjector {
     const w = this.world;
     const resolve = (t: Target, pool: TargetPool = 'all'): NodeId[] => resolveTarget(t, w, pool, this.rng);
     const ports = 'ports' in spec && spec.ports !== undefined ? new Set<PortName>(spec.ports) : null;
-    const healAfter = (ticks: number | undefined, undo: () => void): void => {
+    /** Schedules the undoing; `undo` returns false when there was nothing left to undo (a `heal` came first). */
+    const healAfter = (ticks: number | undefined, undo: () => boolean | void): void => {
       if (ticks === undefined) return;
       w.kernel.after(ticks, () => {
+        // Traced before undoing, so the events the undoing causes (boots, releases) follow it.
+        if (!this.stillInForce(id, spec.kind)) return;
         if (w.trace.enabled) w.trace.emit(w.kernel.now, { kind: 'heal', id, fault: spec.kind });
         undo();
       });
@@ -55,7 +63,8 @@ export class FaultInjector {
       }
       w.network.onLinksChanged();
       healAfter('durationTicks' in spec ? spec.durationTicks : undefined, () => {
-        if (w.links.removeFault(id)) w.network.onLinksChanged();
+        w.links.removeFault(id);
+        w.network.onLinksChanged();
       });
     };
 
@@ -134,7 +143,10 @@ export class FaultInjector {
         break;
       case 'heal':
         record({});
+        for (const s of this.runningSwizzles) this.stopped.add(s);
+        this.runningSwizzles.clear();
         w.links.clear();
+        this.networkFaults = [];
         w.network.settings = w.network.base;
         w.network.onLinksChanged();
         break;
@@ -159,18 +171,24 @@ export class FaultInjector {
               : { minTicks: l.minTicks, maxTicks: l.maxTicks, tailPpm: toPpm(l.tailRate, 0), tailMaxTicks: l.tailMaxTicks ?? l.maxTicks },
         };
         record({ dropPpm: settings.dropPpm, duplicatePpm: settings.duplicatePpm, reorderPpm: settings.reorderPpm, latency: settings.latency, durationTicks: spec.durationTicks });
+        this.networkFaults.push({ id, settings });
         w.network.settings = settings;
         healAfter(spec.durationTicks, () => {
-          w.network.settings = base;
+          this.networkFaults = this.networkFaults.filter((f) => f.id !== id);
+          w.network.settings = this.networkFaults.at(-1)?.settings ?? base;
         });
         break;
       }
       case 'crash': {
         const nodes = resolve(spec.node, 'up');
-        record({ nodes, mode: spec.mode, restartAfterTicks: spec.restartAfterTicks, tornWrite: spec.tornWrite });
+        record({ nodes, mode: spec.mode, restartAfterTicks: spec.restartAfterTicks, tornWrite: spec.tornWrite, keepUnsynced: spec.keepUnsynced });
         for (const n of nodes) {
-          const tear = spec.tornWrite ?? w.kernel.rng('disk-tear').chancePpm(w.config.disk.tornWritePpm);
-          w.crash(n, spec.mode, tear);
+          // Drawn only when the fault leaves it open, from a stream of their own.
+          const powerLoss = {
+            tear: spec.tornWrite ?? w.kernel.rng('disk-tear').chancePpm(w.config.disk.tornWritePpm),
+            keepSome: spec.keepUnsynced ?? w.kernel.rng('disk-keep').chancePpm(w.config.disk.keepUnsyncedPpm),
+          };
+          w.crash(n, spec.mode, powerLoss);
         }
         healAfter(spec.restartAfterTicks, () => {
           for (const n of nodes) w.restart(n);
@@ -204,18 +222,18 @@ export class FaultInjector {
       case 'slow-disk': {
         const nodes = resolve(spec.node);
         record({ nodes, factor: spec.factor, durationTicks: spec.durationTicks });
-        for (const n of nodes) w.host(n).disk.slowFactor = spec.factor;
+        for (const n of nodes) w.host(n).disk.setSlow(id, spec.factor);
         healAfter(spec.durationTicks, () => {
-          for (const n of nodes) w.host(n).disk.slowFactor = 1;
+          for (const n of nodes) w.host(n).disk.setSlow(id, null);
         });
         break;
       }
       case 'disk-full': {
         const nodes = resolve(spec.node);
         record({ nodes, durationTicks: spec.durationTicks });
-        for (const n of nodes) w.host(n).disk.full = true;
+        for (const n of nodes) w.host(n).disk.setFull(id, true);
         healAfter(spec.durationTicks, () => {
-          for (const n of nodes) w.host(n).disk.full = false;
+          for (const n of nodes) w.host(n).disk.setFull(id, false);
         });
         break;
       }
@@ -229,6 +247,23 @@ export class FaultInjector {
         throw new Error(`unknown fault kind ${JSON.stringify((spec satisfies never as { kind: string }).kind)}`);
     }
     return id;
+  }
+
+  /** Whether a lasting fault is still to be undone (a global `heal` ends link and network faults early). */
+  private stillInForce(id: number, kind: FaultSpec['kind']): boolean {
+    switch (kind) {
+      case 'partition':
+      case 'isolate':
+      case 'one-way':
+      case 'bridge':
+      case 'ring':
+      case 'clog':
+        return this.world.links.active.some((r) => r.faultId === id);
+      case 'network':
+        return this.networkFaults.some((f) => f.id === id);
+      default:
+        return true;
+    }
   }
 
   /** Partition groups; `rest` stands for every node no other group names. */
@@ -253,12 +288,14 @@ export class FaultInjector {
     const w = this.world;
     const order = this.rng.shuffle(chosen);
     record({ order, stepTicks, ports: ports === null ? undefined : [...ports] });
+    this.runningSwizzles.add(id);
     const ruleIds: number[] = [];
     order.forEach((node, i) => {
       const ruleId = this.nextRuleId++;
       ruleIds.push(ruleId);
       const others = new Set(w.nodes.filter((n) => n !== node));
       w.kernel.after(i * stepTicks, () => {
+        if (this.stopped.has(id)) return;
         w.links.add({ id: ruleId, faultId: id, from: new Set([node]), to: others, ports, effect: 'clog' });
         w.links.add({ id: ruleId, faultId: id, from: others, to: new Set([node]), ports, effect: 'clog' });
         w.network.onLinksChanged();
@@ -267,8 +304,12 @@ export class FaultInjector {
     order.forEach((_, j) => {
       const ruleId = ruleIds[order.length - 1 - j];
       w.kernel.after((order.length + j) * stepTicks, () => {
+        if (this.stopped.has(id)) return;
         if (w.links.remove(ruleId)) w.network.onLinksChanged();
-        if (j === order.length - 1 && w.trace.enabled) w.trace.emit(w.kernel.now, { kind: 'heal', id, fault: 'swizzle-clog' });
+        if (j === order.length - 1) {
+          this.runningSwizzles.delete(id);
+          if (w.trace.enabled) w.trace.emit(w.kernel.now, { kind: 'heal', id, fault: 'swizzle-clog' });
+        }
       });
     });
   }

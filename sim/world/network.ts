@@ -78,7 +78,15 @@ export class Network {
   private readonly connsByNode = new Map<NodeId, Set<Conn>>();
   private readonly datagramFlows = new Map<string, Flow>();
   private readonly heldFlows = new Set<Flow>();
+  /** Flows whose data got through but whose ACKs cannot come back (the reverse link is blocked). */
+  private readonly ackBlocked = new Set<Flow>();
+  /** Flows whose data reached a machine that is off: retransmitted into the void until TCP gives up. */
+  private readonly deadPeer = new Set<Flow>();
+  /** Endpoints of recently forgotten connections, so a late send on one is still traced with its peer. */
+  private readonly forgotten = new Map<ConnId, { a: NodeId; b: NodeId; port: PortName }>();
+  /** Data packets sent and not yet delivered or dropped; kept only for the trace's `end` event. */
   private readonly inFlightData = new Map<number, Packet>();
+  private readonly tracking: boolean;
   private nextConnId = 1;
   private nextMsgId = 1;
   /** Live settings: the base config with any `network` fault applied. */
@@ -93,13 +101,12 @@ export class Network {
     readonly base: NetworkConfig,
   ) {
     this.settings = base;
+    this.tracking = trace.enabled;
   }
 
-  /** Data messages sent and neither delivered nor dropped yet (ids ascending). */
+  /** Data messages sent and neither delivered nor dropped yet, held ones included (ids ascending; tracked only when tracing). */
   inFlight(): number[] {
-    const ids = [...this.inFlightData.keys()];
-    for (const flow of this.heldFlows) for (const p of flow.held) if (p.kind === 'data') ids.push(p.msgId);
-    return ids.sort((x, y) => x - y);
+    return [...this.inFlightData.keys()].sort((x, y) => x - y);
   }
 
   // ---------------------------------------------------------------- connections
@@ -138,11 +145,12 @@ export class Network {
     const msgId = this.nextMsgId++;
     const conn = this.conns.get(connId);
     const side = conn === undefined ? null : this.sideOf(conn, from, this.host.incarnation(from));
-    if (conn === undefined || side === null || !side.endpoint.open || conn.state === 'dead') {
-      // Sending on a connection this node no longer has: the socket call fails.
-      const to = conn === undefined ? '?' : side?.flow.to ?? '?';
+    if (conn === undefined || side === null || !side.endpoint.open) {
+      // Sending on a socket this node has closed (or never had): the call fails at once.
       if (this.trace.enabled) {
-        this.trace.emit(this.kernel.now, { kind: 'send', msgId, from, to, port: conn?.port ?? '?', conn: connId, msg });
+        const known = conn === undefined ? this.forgotten.get(connId) : { a: conn.a.node, b: conn.ab.to, port: conn.port };
+        const to = known === undefined ? '?' : known.a === from ? known.b : known.a;
+        this.trace.emit(this.kernel.now, { kind: 'send', msgId, from, to, port: known?.port ?? '?', conn: connId, msg });
         this.trace.emit(this.kernel.now, { kind: 'drop', msgId, from, to, reason: 'closed' });
       }
       return;
@@ -152,7 +160,7 @@ export class Network {
       this.trace.emit(this.kernel.now, { kind: 'send', msgId, from, to: flow.to, port: flow.port, conn: connId, msg });
     }
     const p: Packet = { kind: 'data', flow, msgId, msg };
-    this.inFlightData.set(msgId, p);
+    if (this.tracking) this.inFlightData.set(msgId, p);
     this.enqueue(flow, p);
   }
 
@@ -162,10 +170,12 @@ export class Network {
     const side = this.sideOf(conn, node, this.host.incarnation(node));
     if (side === null || !side.endpoint.open) return;
     this.closeEndpoint(conn, side.endpoint, side.flow.to, 'local');
-    if (conn.state === 'connecting') {
+    if (conn.state === 'connecting' && side.endpoint === conn.a) {
       this.killConnecting(conn);
+      this.maybeForget(conn);
       return;
     }
+    // The accepting side may close before its SYN-ACK arrives: the FIN follows it in order.
     this.enqueue(side.flow, { kind: 'fin', flow: side.flow, msgId: 0, msg: undefined });
   }
 
@@ -178,6 +188,11 @@ export class Network {
       if (conn.state === 'dead') continue;
       killed++;
       if (conn.state === 'connecting') {
+        const b = conn.b;
+        if (b !== null && b.open) {
+          this.closeEndpoint(conn, b, conn.a.node, 'killed');
+          if (this.alive(b)) this.host.deliver(b.node, { kind: 'closed', conn: conn.id, peer: conn.a.node, reason: 'killed' });
+        }
         this.failConnect(conn, 'refused');
         continue;
       }
@@ -224,7 +239,7 @@ export class Network {
 
   private sendDatagramCopy(flow: Flow, msgId: number, msg: unknown, state: 'open' | 'clogged'): void {
     const p: Packet = { kind: 'data', flow, msgId, msg };
-    this.inFlightData.set(msgId, p);
+    if (this.tracking) this.inFlightData.set(msgId, p);
     if (state === 'clogged') {
       this.hold(flow, p);
       return;
@@ -271,18 +286,33 @@ export class Network {
       const state = this.links.state(flow.from, flow.to, flow.port);
       if (state === 'open') {
         this.heldFlows.delete(flow);
-        this.cancelTcpTimer(flow);
         const packets = flow.held;
         flow.held = [];
+        this.refreshTcpTimer(flow);
         for (const p of packets) {
           if (flow.conn === null) this.transmitDatagram(p);
           else this.transmit(flow, p);
         }
-      } else if (state === 'blocked') {
-        this.armTcpTimer(flow);
       } else {
-        this.cancelTcpTimer(flow);
+        this.refreshTcpTimer(flow);
       }
+    }
+    for (const flow of [...this.ackBlocked]) {
+      if (this.links.state(flow.to, flow.from, flow.port) !== 'blocked') {
+        this.ackBlocked.delete(flow);
+        this.refreshTcpTimer(flow);
+      }
+    }
+  }
+
+  /** A node booted: data that was being retransmitted to it now meets its new kernel, which resets it. */
+  onBoot(node: NodeId): void {
+    for (const flow of [...this.deadPeer]) {
+      if (flow.to !== node) continue;
+      this.deadPeer.delete(flow);
+      this.refreshTcpTimer(flow);
+      const conn = flow.conn as Conn;
+      this.reset(conn, flow);
     }
   }
 
@@ -297,7 +327,7 @@ export class Network {
     if (state === 'open') this.transmit(flow, p);
     else {
       this.hold(flow, p);
-      if (state === 'blocked') this.armTcpTimer(flow);
+      if (state === 'blocked') this.refreshTcpTimer(flow);
     }
   }
 
@@ -311,14 +341,31 @@ export class Network {
     let at = now + sampleLatency(this.rng, this.settings.latency);
     if (at < flow.lastArriveAt) at = flow.lastArriveAt;
     flow.lastArriveAt = at;
-    if (flow.conn !== null) flow.conn.inTransit++;
+    if (flow.conn !== null) {
+      flow.conn.inTransit++;
+      // Data gets through, but if its ACKs cannot come back the sender's TCP will give up.
+      if (p.kind === 'data' && this.links.state(flow.to, flow.from, flow.port) === 'blocked' && !this.ackBlocked.has(flow)) {
+        this.ackBlocked.add(flow);
+        this.refreshTcpTimer(flow);
+      }
+    }
     this.kernel.schedule(at, this.onArrive, p);
   }
 
-  private armTcpTimer(flow: Flow): void {
+  /**
+   * The sender's TCP gives up after `tcpTimeoutTicks` of unacknowledged data: data held in a
+   * partition, data whose ACKs are cut off (one-way partition), data sent to a machine that is off.
+   * Arms the timer when one of these holds (keeping an armed timer's start) and disarms it otherwise.
+   */
+  private refreshTcpTimer(flow: Flow): void {
     const timeout = this.settings.tcpTimeoutTicks;
-    if (flow.conn === null || flow.tcpTimer !== null || timeout === null) return;
-    flow.tcpTimer = this.kernel.after(timeout, this.onTcpTimeout, flow);
+    const stuck =
+      (flow.held.length > 0 && this.links.state(flow.from, flow.to, flow.port) === 'blocked') || this.ackBlocked.has(flow) || this.deadPeer.has(flow);
+    if (!stuck || flow.conn === null || timeout === null) {
+      this.cancelTcpTimer(flow);
+      return;
+    }
+    if (flow.tcpTimer === null) flow.tcpTimer = this.kernel.after(timeout, this.onTcpTimeout, flow);
   }
 
   private cancelTcpTimer(flow: Flow): void {
@@ -331,6 +378,8 @@ export class Network {
   private readonly onTcpTimeout = (ev: KernelEvent): void => {
     const flow = ev.data as Flow;
     flow.tcpTimer = null;
+    this.ackBlocked.delete(flow);
+    this.deadPeer.delete(flow);
     const conn = flow.conn as Conn;
     this.dropHeld(flow, 'connection-timeout');
     if (conn.state === 'connecting' && flow === conn.ab) {
@@ -350,12 +399,12 @@ export class Network {
     for (const p of flow.held) if (p.kind === 'data') this.dropData(p, reason);
     flow.held = [];
     this.heldFlows.delete(flow);
-    this.cancelTcpTimer(flow);
+    this.refreshTcpTimer(flow);
   }
 
   private dropData(p: Packet, reason: DropReason): void {
-    this.inFlightData.delete(p.msgId);
-    if (this.trace.enabled) {
+    if (this.tracking) {
+      this.inFlightData.delete(p.msgId);
       this.trace.emit(this.kernel.now, { kind: 'drop', msgId: p.msgId, from: p.flow.from, to: p.flow.to, reason });
     }
   }
@@ -393,7 +442,7 @@ export class Network {
       this.dropData(p, 'node-down');
       return;
     }
-    this.inFlightData.delete(p.msgId);
+    if (this.tracking) this.inFlightData.delete(p.msgId);
     this.host.deliver(to, { kind: 'datagram', from: p.flow.from, port: p.flow.port, msg: p.msg }, p.msgId);
   }
 
@@ -403,6 +452,11 @@ export class Network {
     const status = this.host.status(to);
     if (status === 'machine-down') {
       this.dropData(p, 'node-down');
+      // Nobody acknowledges: the sender retransmits until its TCP gives up or the machine is back.
+      if (!this.deadPeer.has(flow)) {
+        this.deadPeer.add(flow);
+        this.refreshTcpTimer(flow);
+      }
       return;
     }
     const ep = flow === conn.ab ? conn.b : conn.a;
@@ -411,7 +465,7 @@ export class Network {
       this.reset(conn, flow);
       return;
     }
-    this.inFlightData.delete(p.msgId);
+    if (this.tracking) this.inFlightData.delete(p.msgId);
     this.host.deliver(to, { kind: 'deliver', conn: conn.id, from: flow.from, port: flow.port, msg: p.msg }, p.msgId);
   }
 
@@ -427,8 +481,9 @@ export class Network {
     if (this.trace.enabled) {
       this.trace.emit(this.kernel.now, { kind: 'accept', conn: conn.id, node: to, from: conn.a.node, port: conn.port });
     }
-    this.host.deliver(to, { kind: 'accepted', conn: conn.id, from: conn.a.node, port: conn.port });
+    // The SYN-ACK goes out before anything the accepting side sends in response to `accepted`.
     this.enqueue(conn.ba, { kind: 'synack', flow: conn.ba, msgId: 0, msg: undefined });
+    this.host.deliver(to, { kind: 'accepted', conn: conn.id, from: conn.a.node, port: conn.port });
   }
 
   private arriveSynAck(conn: Conn): void {
@@ -538,6 +593,13 @@ export class Network {
     this.conns.delete(conn.id);
     this.connsByNode.get(conn.a.node)?.delete(conn);
     this.connsByNode.get(conn.ab.to)?.delete(conn);
+    for (const flow of [conn.ab, conn.ba]) {
+      this.ackBlocked.delete(flow);
+      this.deadPeer.delete(flow);
+      this.cancelTcpTimer(flow);
+    }
+    this.forgotten.set(conn.id, { a: conn.a.node, b: conn.ab.to, port: conn.port });
+    if (this.forgotten.size > FORGOTTEN_KEPT) this.forgotten.delete(this.forgotten.keys().next().value as ConnId);
   }
 
   private datagramFlow(from: NodeId, to: NodeId, port: PortName): Flow {
@@ -550,6 +612,9 @@ export class Network {
     return flow;
   }
 }
+
+/** How many forgotten connections keep their endpoints for tracing late sends. */
+const FORGOTTEN_KEPT = 1024;
 
 function newFlow(from: NodeId, to: NodeId, port: PortName, conn: Conn | null): Flow {
   return { from, to, port, conn, lastArriveAt: 0, held: [], tcpTimer: null };

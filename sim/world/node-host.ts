@@ -9,6 +9,10 @@ import type { NodeStatus } from './network.js';
 export interface Pending {
   input: Input<unknown>;
   msgId: number | undefined;
+  /** For a timer that expired during the pause: its handle, to tell whether it is still armed. */
+  timer?: TimerHandle;
+  /** Discarded before its turn (the node closed the connection it belongs to). */
+  discarded?: boolean;
 }
 
 /** The context object a node's handler sees; refreshed before every step. */

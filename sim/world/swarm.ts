@@ -80,6 +80,7 @@ export function generateSwarm(rng: RandomStream, o: SwarmOptions): FaultSpec[] {
             mode: rng.int(2) === 0 ? 'process' : 'machine',
             restartAfterTicks: span(10, 10_000, at),
             tornWrite: rng.int(4) === 0,
+            keepUnsynced: rng.int(3) === 0,
           });
           break;
         case 'pause':

@@ -54,12 +54,13 @@ export function resolveTarget(target: Target, world: TargetWorld, pool: TargetPo
       return others.length === 0 ? [] : [rng.pick(others)];
     }
     case 'minority-with-leader': {
-      if (leaders.length === 0) return [];
-      const others = rng.shuffle(world.nodes.filter((id) => !leaders.includes(id)));
-      return sorted([leaders[0], ...others.slice(0, minority - 1)]);
+      const leader = leaders.find((id) => candidates.includes(id));
+      if (leader === undefined) return [];
+      const others = rng.shuffle(candidates.filter((id) => !leaders.includes(id)));
+      return sorted([leader, ...others.slice(0, minority - 1)]);
     }
     case 'majority-without-leader': {
-      const others = rng.shuffle(world.nodes.filter((id) => !leaders.includes(id)));
+      const others = rng.shuffle(candidates.filter((id) => !leaders.includes(id)));
       return sorted(others.slice(0, majority));
     }
     default:

@@ -3,7 +3,7 @@ import type { Kernel, KernelEvent } from '../kernel/kernel.js';
 import type { Trace } from '../kernel/trace/trace.js';
 import { NodeClock } from './clock.js';
 import { DEFAULT_CLOCK, type WorldConfig } from './config.js';
-import { NodeDisk, type DiskCompletion } from './disk.js';
+import { NodeDisk, type DiskCompletion, type PowerLoss } from './disk.js';
 import { FaultInjector } from './faults.js';
 import { Links } from './links.js';
 import { Network, type NetworkHost, type NodeStatus } from './network.js';
@@ -62,7 +62,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
   finish(): void {
     if (!this.trace.enabled) return;
     // Messages waiting in a paused node's backlog have arrived but are not delivered yet.
-    const waiting = [...this.hosts.values()].flatMap((h) => h.backlog.flatMap((p) => (p.msgId === undefined ? [] : [p.msgId])));
+    const waiting = [...this.hosts.values()].flatMap((h) => h.backlog.flatMap((p) => (p.msgId === undefined || p.discarded ? [] : [p.msgId])));
     const inFlight = [...this.network.inFlight(), ...waiting].sort((a, b) => a - b);
     const active = this.activeFaults();
     this.trace.emit(this.kernel.now, { kind: 'end', inFlight, healed: active.length === 0, active });
@@ -130,10 +130,10 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
    * `process` (kill -9): volatile state gone, peers see the sockets close, the OS keeps the
    * page cache. `machine` (power loss): peers see silence, unsynced writes are lost (or torn).
    */
-  crash(node: NodeId, mode: 'process' | 'machine', tear: boolean): void {
+  crash(node: NodeId, mode: 'process' | 'machine', powerLoss: PowerLoss = { tear: false, keepSome: false }): void {
     const host = this.host(node);
     if (host.status === 'machine-down' || (host.status === 'process-down' && mode === 'process')) return;
-    const lost = mode === 'machine' ? host.disk.machineCrash(tear) : { lostRecords: 0, torn: false };
+    const lost = mode === 'machine' ? host.disk.machineCrash(powerLoss) : { lostRecords: 0, torn: false };
     if (this.trace.enabled) {
       this.trace.emit(this.kernel.now, { kind: 'crash', node, mode, lostRecords: lost.lostRecords, torn: lost.torn });
     }
@@ -141,7 +141,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
       this.network.onCrash(node, mode);
       for (const handle of host.timers.values()) this.kernel.cancel(handle);
       host.timers.clear();
-      for (const p of host.backlog) this.dropPending(node, p);
+      for (const p of host.backlog) if (!p.discarded) this.dropPending(node, p, 'node-down');
       host.backlog = [];
       host.pausedUntil = -1;
       host.state = undefined;
@@ -192,6 +192,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
     host.status = 'up';
     host.pausedUntil = -1;
     if (this.trace.enabled) this.trace.emit(this.kernel.now, { kind: 'boot', node: host.id, incarnation: host.incarnation });
+    this.network.onBoot(host.id);
     const ctx = host.refreshContext(this.kernel.now);
     const r = this.program.boot(ctx, host.disk.view());
     host.state = r.state;
@@ -231,6 +232,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
           break;
         case 'close':
           this.network.close(node, e.conn);
+          if (host.backlog.length > 0) this.discardBacklogFor(host, e.conn);
           break;
         case 'set-timer': {
           const old = host.timers.get(e.timer);
@@ -295,8 +297,14 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
     const t = ev.data as TimerData;
     const host = t.host as NodeHost<S>;
     if (host.status !== 'up' || host.incarnation !== t.incarnation) return;
+    const input: Input<unknown> = { kind: 'timer', timer: t.name };
+    if (host.paused) {
+      // Still armed until the node gets to it: an earlier input in the backlog may cancel or re-arm it.
+      host.backlog.push({ input, msgId: undefined, timer: ev });
+      return;
+    }
     if (host.timers.get(t.name) === ev) host.timers.delete(t.name);
-    this.deliver(host.id, { kind: 'timer', timer: t.name });
+    this.handle(host, input as Input<M>, undefined);
   };
 
   private readonly onResume = (ev: KernelEvent): void => {
@@ -304,22 +312,36 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
     if (host.status !== 'up' || host.incarnation !== incarnation || this.kernel.now < host.pausedUntil) return;
     host.pausedUntil = -1;
     const backlog = host.backlog;
-    host.backlog = [];
     if (this.trace.enabled) this.trace.emit(this.kernel.now, { kind: 'resume', node: host.id, backlog: backlog.length });
-    for (const p of backlog) {
-      // A step in the backlog may not crash the node, but stay defensive: a later input would be lost.
-      if (host.status !== 'up' || host.incarnation !== incarnation) {
-        this.dropPending(host.id, p);
-        continue;
+    // host.backlog stays this array while it is worked off, so a step can discard later entries.
+    for (let i = 0; i < backlog.length; i++) {
+      const p = backlog[i];
+      if (p.discarded) continue;
+      p.discarded = true;
+      if (p.timer !== undefined) {
+        const name = (p.input as { timer: string }).timer;
+        if (host.timers.get(name) !== p.timer) continue; // cancelled or re-armed since it expired
+        host.timers.delete(name);
       }
       this.handle(host, p.input as Input<M>, p.msgId);
     }
+    host.backlog = [];
   };
 
-  private dropPending(node: NodeId, p: Pending): void {
+  /** The node closed `conn`: what waits for it in the backlog can no longer be read. */
+  private discardBacklogFor(host: NodeHost<S>, conn: number): void {
+    for (const p of host.backlog) {
+      const input = p.input;
+      if (p.discarded || (input.kind !== 'deliver' && input.kind !== 'closed') || input.conn !== conn) continue;
+      p.discarded = true;
+      this.dropPending(host.id, p, 'closed');
+    }
+  }
+
+  private dropPending(node: NodeId, p: Pending, reason: 'node-down' | 'closed'): void {
     if (p.msgId === undefined || !this.trace.enabled) return;
     const from = p.input.kind === 'deliver' || p.input.kind === 'datagram' ? p.input.from : '?';
-    this.trace.emit(this.kernel.now, { kind: 'drop', msgId: p.msgId, from, to: node, reason: 'node-down' });
+    this.trace.emit(this.kernel.now, { kind: 'drop', msgId: p.msgId, from, to: node, reason });
   }
 
   private updateRole(host: NodeHost<S>): void {

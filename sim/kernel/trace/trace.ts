@@ -65,8 +65,13 @@ export class Trace {
   /** Records one event at time `at`. Callers check `enabled` first to avoid building payloads. */
   emit(at: number, event: TraceEventInput): void {
     if (!this.enabled) return;
-    const full = { seq: this.seq++, at, ...event } as TraceEvent;
-    const line = JSON.stringify(full);
+    // Encode the payload, then number it: the line's keys come out as seq, at, kind, payload...
+    // without copying the event. Callers always pass a fresh object, so it may take seq and at.
+    const seq = this.seq++;
+    const line = `{"seq":${seq},"at":${at},${JSON.stringify(event).slice(1)}`;
+    const full = event as TraceEvent;
+    full.seq = seq;
+    full.at = at;
     this.hasher.update(line).update('\n');
     if (this.sink !== undefined && this.level === 'full') this.sink.write(line);
     const subs = this.subscribers;
