@@ -89,7 +89,8 @@ export class Simulation {
 
   stepOnce(): boolean {
     this.start();
-    if (this.kernel.nextEventAt() === undefined || (this.kernel.nextEventAt() as number) > this.config.durationTicks) return false;
+    const next = this.kernel.nextEventAt();
+    if (next === undefined || next > this.config.durationTicks) return false;
     return this.kernel.stepOnce();
   }
 

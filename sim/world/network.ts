@@ -189,10 +189,7 @@ export class Network {
       killed++;
       if (conn.state === 'connecting') {
         const b = conn.b;
-        if (b !== null && b.open) {
-          this.closeEndpoint(conn, b, conn.a.node, 'killed');
-          if (this.alive(b)) this.host.deliver(b.node, { kind: 'closed', conn: conn.id, peer: conn.a.node, reason: 'killed' });
-        }
+        if (b !== null && b.open) this.closeAndNotify(conn, b, conn.a.node, 'killed');
         this.failConnect(conn, 'refused');
         continue;
       }
@@ -202,10 +199,7 @@ export class Network {
         [conn.b, conn.ba],
       ] as const) {
         this.dropHeld(flow, 'closed');
-        if (ep !== null && ep.open) {
-          this.closeEndpoint(conn, ep, flow.to, 'killed');
-          this.host.deliver(ep.node, { kind: 'closed', conn: conn.id, peer: flow.to, reason: 'killed' });
-        }
+        if (ep !== null && ep.open) this.closeAndNotify(conn, ep, flow.to, 'killed');
       }
       this.maybeForget(conn);
     }
@@ -387,10 +381,7 @@ export class Network {
       return;
     }
     const ep = flow === conn.ab ? conn.a : conn.b;
-    if (ep !== null && ep.open) {
-      this.closeEndpoint(conn, ep, flow.to, 'timeout');
-      if (this.alive(ep)) this.host.deliver(ep.node, { kind: 'closed', conn: conn.id, peer: flow.to, reason: 'timeout' });
-    }
+    if (ep !== null && ep.open) this.closeAndNotify(conn, ep, flow.to, 'timeout');
     this.maybeForget(conn);
   };
 
@@ -510,8 +501,7 @@ export class Network {
       this.failConnect(conn, 'refused');
       return;
     }
-    this.closeEndpoint(conn, ep, flow.from, reason);
-    this.host.deliver(ep.node, { kind: 'closed', conn: conn.id, peer: flow.from, reason });
+    this.closeAndNotify(conn, ep, flow.from, reason);
   }
 
   /** Sends a reset back along the reverse of `flow`, if its sender still has the socket open. */
@@ -564,6 +554,12 @@ export class Network {
   private closeEndpoint(conn: Conn, ep: Endpoint, peer: NodeId, reason: CloseReason): void {
     ep.open = false;
     if (this.trace.enabled) this.trace.emit(this.kernel.now, { kind: 'close', conn: conn.id, node: ep.node, peer, reason });
+  }
+
+  /** Closes an endpoint and tells its node, if the incarnation that owns it still runs. */
+  private closeAndNotify(conn: Conn, ep: Endpoint, peer: NodeId, reason: 'peer-closed' | 'reset' | 'timeout' | 'killed'): void {
+    this.closeEndpoint(conn, ep, peer, reason);
+    if (this.alive(ep)) this.host.deliver(ep.node, { kind: 'closed', conn: conn.id, peer, reason });
   }
 
   private alive(ep: Endpoint): boolean {
