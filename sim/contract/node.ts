@@ -44,7 +44,12 @@ export type Input<M> =
   /** A connection ended; nothing more will arrive on it. */
   | { kind: 'closed'; conn: ConnId; peer: NodeId; reason: 'peer-closed' | 'reset' | 'timeout' | 'killed' }
   /** A disk operation this node issued (`ref`) completed or failed. */
-  | { kind: 'disk-done'; ref: string; op: DiskOp; file: string; ok: boolean; error?: DiskError };
+  | { kind: 'disk-done'; ref: string; op: DiskOp; file: string; ok: boolean; error?: DiskError }
+  /**
+   * The harness or a workload calls into the node (e.g. "issue this client operation"). The
+   * payload is the program's own business; the caller is deterministic, so the run stays so.
+   */
+  | { kind: 'call'; call: unknown };
 
 export type DiskOp = 'append' | 'write' | 'fsync' | 'truncate';
 export type DiskError = 'ENOSPC' | 'EIO';

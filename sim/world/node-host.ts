@@ -44,6 +44,7 @@ export class NodeHost<S> {
     readonly disk: NodeDisk,
     rng: RandomStream,
     peers: readonly NodeId[],
+    readonly program: NodeProgram<S, unknown>,
   ) {
     this.ctx = { self: id, now: 0, wallNow: 0, incarnation: 0, random: rng, peers };
   }

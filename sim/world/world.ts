@@ -29,13 +29,16 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
   readonly faults: FaultInjector;
   readonly nodes: readonly NodeId[];
   private readonly hosts = new Map<NodeId, NodeHost<S>>();
+  private readonly programOf: (node: NodeId) => NodeProgram<S, M>;
 
   constructor(
     readonly kernel: Kernel,
     readonly trace: Trace,
     readonly config: WorldConfig,
-    private readonly program: NodeProgram<S, M>,
+    /** One program for every node, or each node's own (servers and clients in one world). */
+    program: NodeProgram<S, M> | ((node: NodeId) => NodeProgram<S, M>),
   ) {
+    this.programOf = typeof program === 'function' ? program : () => program;
     this.nodes = [...config.nodes].sort(compareNodeIds);
     this.network = new Network(kernel, trace, this.links, kernel.rng('network'), this, config.network);
     for (const id of this.nodes) {
@@ -46,6 +49,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
         new NodeDisk(id, config.disk, kernel.rng(`disk:${id}`)),
         kernel.rng(`node:${id}`),
         this.nodes,
+        this.programOf(id) as NodeProgram<S, unknown>,
       );
       this.hosts.set(id, host);
     }
@@ -101,6 +105,19 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
       return;
     }
     this.handle(host, input as Input<M>, msgId);
+  }
+
+  /**
+   * Hands `call` to the node as a `call` input, now (or after its pause). False when the node is
+   * down: the call is lost, as a request to a dead process would be.
+   */
+  call(node: NodeId, call: unknown): boolean {
+    const host = this.host(node);
+    if (host.status !== 'up') return false;
+    const input: Input<unknown> = { kind: 'call', call };
+    if (host.paused) host.backlog.push({ input, msgId: undefined });
+    else this.handle(host, input as Input<M>, undefined);
+    return true;
   }
 
   // ---------------------------------------------------------------- inspection
@@ -194,9 +211,9 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
     if (this.trace.enabled) this.trace.emit(this.kernel.now, { kind: 'boot', node: host.id, incarnation: host.incarnation });
     this.network.onBoot(host.id);
     const ctx = host.refreshContext(this.kernel.now);
-    const r = this.program.boot(ctx, host.disk.view());
+    const r = host.program.boot(ctx, host.disk.view());
     host.state = r.state;
-    this.apply(host, r.effects);
+    this.apply(host, r.effects as Effect<M>[]);
     this.updateRole(host);
   }
 
@@ -210,9 +227,9 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
       }
     }
     const ctx = host.refreshContext(this.kernel.now);
-    const r = this.program.step(host.state as S, input, ctx);
+    const r = host.program.step(host.state as S, input, ctx);
     host.state = r.state;
-    this.apply(host, r.effects);
+    this.apply(host, r.effects as Effect<M>[]);
     this.updateRole(host);
   }
 
@@ -345,8 +362,9 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
   }
 
   private updateRole(host: NodeHost<S>): void {
-    if (this.program.inspect === undefined || host.state === undefined) return;
-    const role = this.program.inspect(host.state).role;
+    const program = host.program;
+    if (program.inspect === undefined || host.state === undefined) return;
+    const role = program.inspect(host.state).role;
     if (role === host.role) return;
     host.role = role;
     if (role !== undefined && this.trace.enabled) this.trace.emit(this.kernel.now, { kind: 'role', node: host.id, role });
