@@ -5,6 +5,7 @@ import { TraceFormatError } from '../kernel/trace/parse.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { ScenarioSchema } from '../scenario/schema.js';
 import { ZKSIM_VERSION } from '../version.js';
+import { conformanceCommand } from './conformance-command.js';
 import { diffCommand } from './diff-command.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { replayCommand } from './replay-command.js';
@@ -67,6 +68,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--from <seq>', 'start at this event number', nonNegativeInt)
     .option('--limit <n>', 'print at most n events', nonNegativeInt)
     .action((trace: string, opts) => setExit(showCommand(trace, opts)));
+
+  program
+    .command('conformance')
+    .description('replay golden files recorded against a real ZooKeeper 3.8 into the simulator; report the five tiers per file')
+    .argument('<golden...>', 'golden files (zk-conformance-golden/1) or directories of them')
+    .option('--json', 'print the reports as JSON')
+    .addHelpText('after', '\nTiers: 1 rc, 2 payloads, 3 zxids, 4 watch events, 5 the whole tree after every op.\nExit status: 0 all files conform at every tier, 1 a mismatch, 2 a malformed file.')
+    .action((golden: string[], opts) => setExit(conformanceCommand(golden, opts)));
 
   program
     .command('schema')

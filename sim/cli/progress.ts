@@ -6,12 +6,12 @@ export interface Progress {
   stop(): void;
 }
 
-export function progressBar(total: number, label: string, enabled: boolean): Progress {
+export function progressBar(total: number, label: string, enabled: boolean, unit = 'ticks'): Progress {
   if (!enabled || !process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: `${label} [{bar}] {percentage}% | {value}/{total} ticks | ETA {eta_formatted}`,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`,
       hideCursor: true,
       clearOnComplete: true,
     },

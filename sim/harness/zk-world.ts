@@ -9,6 +9,10 @@ import { Trace, type TraceLevel, type TraceSink } from '../kernel/trace/trace.js
 import { World } from '../world/world.js';
 import { DEFAULT_DISK, DEFAULT_NETWORK, type DiskConfig, type NetworkConfig, type WorldConfig } from '../world/config.js';
 import { clientNode, processOf, type ClientNodeState, type ClientProcess } from '../client/client-node.js';
+import type { SimClientOptions, SimZkClient } from '../client/sim-client.js';
+import type { FaultSpec } from '../world/fault-spec.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 import { standaloneServer, type ServerState } from '../zk/standalone-server.js';
 import type { ZkServerConfig } from '../zk/server-config.js';
 import type { ZkMsg } from '../zk/wire.js';
@@ -69,6 +73,19 @@ export class ZkWorld {
   /** Runs `fn` inside client `client`'s process now. */
   call(client: NodeId, fn: (proc: ClientProcess) => void): void {
     if (!this.world.call(client, fn)) throw new Error(`client ${client} is down`);
+  }
+
+  /** Opens a session from `client` and runs until the handshake is answered. */
+  connect(client: NodeId, options?: Partial<SimClientOptions>): SimZkClient {
+    let handle!: SimZkClient;
+    this.call(client, (proc) => (handle = proc.connect(options)));
+    this.runUntil(() => handle.state !== 'CONNECTING');
+    return handle;
+  }
+
+  /** Applies a fault now (partition, crash, pause, ...; `at` is ignored). */
+  fault(spec: DistributiveOmit<FaultSpec, 'at'>): void {
+    this.world.faults.apply({ ...spec, at: this.kernel.now } as FaultSpec);
   }
 
   /** Runs the kernel until `done()` holds; throws if `maxTicks` of simulated time pass first. */
