@@ -10,7 +10,7 @@ export function standalone(n = 1, options: ZkWorldOptions = {}) {
   const events: WatchedEvent[][] = h.map(() => []);
   h.forEach((handle, i) => handle.onEvent((e) => events[i].push(e)));
   /** Runs one operation of handle i to completion. */
-  const op = <T = Record<string, unknown>>(i: number, start: (handle: SimZkClient, done: (r: Result<T>) => void) => void): Result<T> & Record<string, any> =>
+  const op = <T = any>(i: number, start: (handle: SimZkClient, done: (r: Result<T>) => void) => void): Result<T> & Record<string, any> =>
     zw.perform(clients[i], (_p, done) => start(h[i], done)) as Result<T> & Record<string, any>;
   return { zw, h, clients, events, op };
 }
