@@ -3,7 +3,7 @@
  *
  *   --quick            smaller workloads and 3 repeats: a smoke run of a few seconds
  *   --only <names>     comma-separated: baseline, kernel, pingpong (or pingpong-off, pingpong-hash,
- *                      pingpong-file), memory. The baseline is always measured when a throughput
+ *                      pingpong-file), zk-ops, memory. The baseline is always measured when a throughput
  *                      benchmark is selected, since every ratio is relative to it.
  *   --repeats <n>      timed repetitions per measurement (default 5, quick 3); medians are reported
  *
@@ -16,12 +16,14 @@ import { runBaseline } from './baseline-heap.js';
 import { collectGarbage, median, mib, progress, progressDone, repoRoot, si, spread, table, type TimerRun, type TimerWorkload } from './common.js';
 import { runKernelTimers } from './kernel-timers.js';
 import { runMemoryChild, type MemoryResult } from './memory.js';
+import { runZkOps, type ZkOpsParams, type ZkOpsRun } from './zk-client-ops.js';
 import { countDeliveries, crossCheck, pingPongScenario, runPingPong, type PingPongMode, type PingPongRun } from './pingpong.js';
 
 const KERNEL_TARGET = 3_000_000; // events/s
 const PINGPONG_TARGET = 1_500_000; // delivered messages/s, trace off
+const ZK_OPS_TARGET = 200_000; // client operations/s through the whole standalone pipeline
 
-const ALL = ['baseline', 'kernel', 'pingpong-off', 'pingpong-hash', 'pingpong-file', 'memory'] as const;
+const ALL = ['baseline', 'kernel', 'pingpong-off', 'pingpong-hash', 'pingpong-file', 'zk-ops', 'memory'] as const;
 type BenchName = (typeof ALL)[number];
 
 interface Options {
@@ -70,6 +72,7 @@ function parseArgs(argv: string[]): Options {
 interface Sizes {
   timers: TimerWorkload;
   pingpongTicks: number;
+  zkOps: ZkOpsParams;
   memoryEvents: number;
   memoryCheckpoints: number[];
 }
@@ -79,12 +82,14 @@ function sizes(quick: boolean): Sizes {
     ? {
         timers: { timers: 1_000, events: 500_000, seed: 12345, maxDelay: 100 },
         pingpongTicks: 10_000,
+        zkOps: { clients: 10, depth: 10, ops: 100_000, keys: 50, seed: 1 },
         memoryEvents: 1_000_000,
         memoryCheckpoints: [100_000, 500_000, 1_000_000],
       }
     : {
         timers: { timers: 1_000, events: 5_000_000, seed: 12345, maxDelay: 100 },
         pingpongTicks: 100_000,
+        zkOps: { clients: 10, depth: 10, ops: 1_000_000, keys: 50, seed: 1 },
         memoryEvents: 10_000_000,
         memoryCheckpoints: [1_000_000, 5_000_000, 10_000_000],
       };
@@ -243,6 +248,34 @@ function runNetwork(opts: Options, s: Sizes): { measurements: Measurement[]; inf
   };
 }
 
+function runClientOps(opts: Options, s: Sizes, kernel: Measurement | undefined): Measurement {
+  const p = s.zkOps;
+  progressDone(`zk-ops: ${p.clients} clients × ${p.depth} in flight, ${si(p.ops)} mixed ops per run through the standalone pipeline, trace off, ${opts.repeats} repeats`);
+  runZkOps({ ...p, ops: Math.min(p.ops, 50_000) }); // warm-up
+  const runs: ZkOpsRun[] = [];
+  for (let i = 0; i < opts.repeats; i++) {
+    collectGarbage();
+    progress(`  zk-ops, run ${i + 1}/${opts.repeats} ...`);
+    const r = runZkOps(p);
+    if (runs.length > 0 && (r.checksum !== runs[0].checksum || r.kernelEvents !== runs[0].kernelEvents)) {
+      throw new Error(`zk-ops: run ${i + 1} did different work (checksum ${r.checksum}, kernel events ${r.kernelEvents}) than run 1`);
+    }
+    runs.push(r);
+    progress(`  zk-ops, run ${i + 1}/${opts.repeats}: ${si(r.ops / (r.ms / 1000))} ops/s`);
+  }
+  const r0 = runs[0];
+  const m = measurement('zk client ops (standalone pipeline)', `${p.clients} clients, ${si(r0.ops)} ops, 1/2 reads`, 'ops/s', r0.ops, runs.map((r) => r.ms), ZK_OPS_TARGET, {
+    kernelEvents: r0.kernelEvents,
+    kernelEventsPerOp: r0.kernelEvents / r0.ops,
+    errorReplies: r0.errors,
+    simulatedMs: r0.simulatedMs,
+    checksum: r0.checksum,
+    vsKernel: kernel === undefined ? null : median(runs.map((r) => r.ops / (r.ms / 1000))) / kernel.medianRate,
+  });
+  progressDone(`  zk-ops: median ${si(m.medianRate)} ops/s${kernel === undefined ? '' : ` (${(m.extra.vsKernel as number).toFixed(3)}x the bare kernel's events/s)`}`);
+  return m;
+}
+
 function fmtRate(m: Measurement): string {
   return `${si(m.medianRate)} ${m.unit}`;
 }
@@ -264,6 +297,14 @@ function report(all: Measurement[], memory: MemoryResult | undefined): string {
         ]),
       ),
     );
+    const zk = all.find((m) => m.extra.vsKernel !== undefined);
+    if (zk !== undefined) {
+      out.push('');
+      out.push(
+        `zk client ops: ${(zk.extra.kernelEventsPerOp as number).toFixed(2)} kernel events per op, ${zk.extra.errorReplies} error replies per run` +
+          (zk.extra.vsKernel === null ? '' : `; ops/s ÷ bare kernel events/s = ${(zk.extra.vsKernel as number).toFixed(3)}`),
+      );
+    }
     const extra = all.filter((m) => typeof m.extra.kernelEventsPerSec === 'number');
     if (extra.length > 0) {
       out.push('');
@@ -350,6 +391,11 @@ function main(): void {
       all.push(m);
     }
     network = n.info;
+  }
+  if (opts.only.has('zk-ops')) {
+    const m = runClientOps(opts, s, all.find((x) => x.name.startsWith('kernel')));
+    if (baseline !== undefined) m.vsBaseline = m.medianRate / baseline.medianRate;
+    all.push(m);
   }
   let memory: MemoryResult | undefined;
   if (opts.only.has('memory')) {
