@@ -24,3 +24,19 @@ export { ScenarioSchema, SCENARIO_VERSION, type Scenario } from './scenario/sche
 export { runScenario, Simulation, type RunResult, type SimulationOptions } from './scenario/simulation.js';
 export { pingPongProgram } from './testproto/pingpong.js';
 export { ZKSIM_VERSION } from './version.js';
+
+// ZooKeeper: the standalone server, the client library and conformance against a real server.
+export * from './client/zk-client.js';
+export { SimZkClient, type SimClientOptions } from './client/sim-client.js';
+export { clientNode, type ClientCall, type ClientNodeOptions, type ClientProcess } from './client/client-node.js';
+export { standaloneServer, type ServerState } from './zk/standalone-server.js';
+export { serverConfig, type ZkServerConfig } from './zk/server-config.js';
+export { DataTree, type ZNode } from './zk/data-tree.js';
+export { compareZxid, formatZxid, ZERO_ZXID, zxid, type Zxid } from './zk/zxid.js';
+export type { Txn, TxnBody } from './zk/txn.js';
+export { CLIENT_PORT, type ClientMsg, type ServerMsg, type ZkMsg } from './zk/wire.js';
+export { ZkWorld, STANDALONE_SERVER, type ZkWorldOptions } from './harness/zk-world.js';
+export { formatGolden, GOLDEN_FORMAT, GoldenFormatError, parseGolden, type GoldenFile, type OpRecord } from './conformance/golden.js';
+export { replayGolden, TIER_NAMES, type ConformanceReport, type Mismatch, type Tier } from './conformance/replay.js';
+export { normaliseResult, normaliseStat, type NormaliseContext } from './conformance/normalise.js';
+export { issueOp } from './conformance/issue-op.js';

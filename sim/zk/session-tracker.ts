@@ -17,6 +17,12 @@ export interface Session {
 
 export class SessionTracker {
   readonly sessions = new Map<SessionId, Session>();
+  /**
+   * Where the server's elapsed-time clock stands when the node's monotonic clock reads 0. A JVM's
+   * elapsed time has an arbitrary origin, so bucket boundaries fall anywhere relative to a client's
+   * last ping; a random phase reproduces the real spread of expiry times within [timeout, timeout + tickTime].
+   */
+  private readonly phase: number;
   /** bucket time → sessions in it, in the order they entered. */
   private readonly buckets = new Map<number, Set<SessionId>>();
   private next: bigint;
@@ -25,10 +31,12 @@ export class SessionTracker {
     private readonly tickTimeMs: number,
     serverId: number,
     monotonicNowMs: number,
+    phaseMs = 0,
   ) {
+    this.phase = phaseMs;
     // ((elapsed << 24) >>> 8) | (sid << 56), on a 64-bit long: the time lands in bits 16..55.
     const mask64 = (1n << 64n) - 1n;
-    let id = ((BigInt(monotonicNowMs) << 24n) & mask64) >> 8n;
+    let id = ((BigInt(monotonicNowMs + phaseMs) << 24n) & mask64) >> 8n;
     id |= BigInt(serverId) << 56n;
     if (id === 1n << 63n) id++;
     this.next = id;
@@ -60,7 +68,7 @@ export class SessionTracker {
   touch(id: SessionId, now: number): boolean {
     const s = this.sessions.get(id);
     if (s === undefined || s.closing) return false;
-    const at = (Math.floor((now + s.timeoutMs) / this.tickTimeMs) + 1) * this.tickTimeMs;
+    const at = (Math.floor((now + this.phase + s.timeoutMs) / this.tickTimeMs) + 1) * this.tickTimeMs - this.phase;
     if (at === s.expiresAt) return true;
     this.buckets.get(s.expiresAt)?.delete(id);
     let b = this.buckets.get(at);
@@ -70,7 +78,7 @@ export class SessionTracker {
     return true;
   }
 
-  /** The earliest bucket that holds a session, or undefined. */
+  /** The earliest bucket that holds a session (on the node's monotonic clock), or undefined. */
   nextExpiry(): number | undefined {
     let best: number | undefined;
     for (const [at, set] of this.buckets) if (set.size > 0 && (best === undefined || at < best)) best = at;

@@ -121,7 +121,7 @@ function boot(cfg: ZkServerConfig, ctx: StepContext, disk: DurableView): Step<Se
       if (txn.body.type === 'closeSession') sessions.delete(txn.body.sessionId);
     }
   }
-  const tracker = new SessionTracker(cfg.tickTimeMs, cfg.serverId, ctx.now);
+  const tracker = new SessionTracker(cfg.tickTimeMs, cfg.serverId, ctx.now, ctx.random.int(cfg.tickTimeMs));
   // A restarted server gives every session a fresh timeout, as a new leader does.
   for (const [id, timeoutMs] of sessions) tracker.add(id, timeoutMs, ctx.now);
   const last = tree.lastProcessedZxid;
