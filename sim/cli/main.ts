@@ -8,6 +8,7 @@ import { ZKSIM_VERSION } from '../version.js';
 import { conformanceCommand } from './conformance-command.js';
 import { diffCommand } from './diff-command.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
+import { registerRecordCommand } from './record-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { showCommand } from './show-command.js';
@@ -76,6 +77,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print the reports as JSON')
     .addHelpText('after', '\nTiers: 1 rc, 2 payloads, 3 zxids, 4 watch events, 5 the whole tree after every op.\nExit status: 0 all files conform at every tier, 1 a mismatch, 2 a malformed file.')
     .action((golden: string[], opts) => setExit(conformanceCommand(golden, opts)));
+
+  registerRecordCommand(program);
 
   program
     .command('schema')
