@@ -29,3 +29,30 @@ describe('library API', () => {
     expect(out.error).toBe('name');
   });
 });
+
+/** The README's ZooKeeper example, as a user would run it. */
+const zkExample = `
+import { ZkWorld } from 'zksim';
+const zk = new ZkWorld({ seed: 'demo', clients: ['c1', 'c2'] });
+const alice = zk.connect('c1');
+const bob = zk.connect('c2');
+const seen = [];
+bob.onEvent((e) => seen.push(e.type === 'NONE' ? e.state : \`\${e.type} \${e.path}\`));
+zk.perform('c2', (_proc, done) => bob.exists('/leader', true, done));
+const created = zk.perform('c1', (_proc, done) => alice.create('/leader', 'alice', 'EPHEMERAL', done));
+zk.perform('c2', (_proc, done) => bob.exists('/leader', true, done));
+zk.fault({ kind: 'isolate', node: 'c1' });
+zk.advance(60_000);
+console.log(JSON.stringify({ created, seen, alice: alice.state }));
+`;
+
+describe('ZooKeeper library API', () => {
+  it('the README ZkWorld example works against the built package', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', zkExample], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.created).toEqual({ rc: 'OK', path: '/leader' });
+    expect(out.seen).toEqual(['NODE_CREATED /leader', 'NODE_DELETED /leader']);
+    expect(out.alice).toBe('DISCONNECTED'); // it learns of the expiry only when it reaches a server again
+  });
+});
