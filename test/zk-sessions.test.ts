@@ -1,6 +1,7 @@
 // Sessions, connection loss, expiry, reconnection and recovery of the standalone server.
 import { describe, expect, it } from 'vitest';
 import { ZkWorld } from '../sim/harness/zk-world.js';
+import { MemorySink } from '../sim/kernel/trace/trace.js';
 import { stateEvents, standalone, znodeEvents } from './helpers/zk.js';
 
 describe('session timeout negotiation and liveness', () => {
@@ -141,5 +142,66 @@ describe('server restart and recovery', () => {
     zw.fault({ kind: 'disk-full', node: ['s1'] });
     expect(op(0, (c, d) => c.create('/x', null, 'PERSISTENT', d)).rc).toBe('CONNECTION_LOSS');
     expect(zw.world.role('s1')).toBe('halted');
+  });
+});
+
+describe('client timing (ClientCnxn)', () => {
+  it('pings after about a third of the timeout: 1001 ms idle for a 4 s session, 9 s for 30 s', () => {
+    for (const [timeout, gap] of [
+      [4000, 1001],
+      [30_000, 9000],
+    ]) {
+      const sink = new MemorySink();
+      const zw = new ZkWorld({ clients: ['c1'], sink });
+      zw.connect('c1', { sessionTimeoutMs: timeout });
+      zw.advance(40_000);
+      const pings = sink.lines
+        .map((l) => JSON.parse(l))
+        .filter((e) => e.kind === 'send' && e.from === 'c1' && e.msg?.t === 'ping')
+        .map((e) => e.at as number);
+      const gaps = pings.slice(1).map((t, i) => t - pings[i]);
+      expect(new Set(gaps), `timeout ${timeout}`).toEqual(new Set([gap]));
+    }
+  });
+
+  it('with one server, a reconnect waits 1–2 s (host list wraps to the last server, then 0–999 ms)', () => {
+    const delays: number[] = [];
+    for (let seed = 0; seed < 8; seed++) {
+      const { zw, h, events } = standalone(1, { seed: String(seed) });
+      zw.fault({ kind: 'kill-connections', nodes: ['c1'] });
+      const lostAt = zw.now;
+      zw.runUntil(() => stateEvents(events[0]).includes('DISCONNECTED') && h[0].state === 'CONNECTED');
+      delays.push(zw.now - lostAt);
+    }
+    for (const d of delays) {
+      expect(d).toBeGreaterThanOrEqual(1000);
+      expect(d).toBeLessThan(2000 + 50);
+    }
+  });
+
+  it('every failed connection attempt tells the watchers DISCONNECTED', () => {
+    const { zw, h, events } = standalone(1);
+    zw.fault({ kind: 'crash', node: 's1', mode: 'process' });
+    zw.advance(10_000);
+    expect(h[0].state).toBe('DISCONNECTED');
+    expect(stateEvents(events[0]).filter((s) => s === 'DISCONNECTED').length).toBeGreaterThan(3);
+  });
+
+  it('a request made after close() was called fails with CONNECTION_LOSS; after it completes, SESSION_EXPIRED', () => {
+    const { zw, h, op } = standalone(1);
+    let during: string | undefined;
+    zw.perform('c1', (_p, done) => {
+      h[0].close(done);
+      h[0].exists('/', false, (r) => (during = r.rc));
+    });
+    expect(during).toBe('CONNECTION_LOSS');
+    expect(op(0, (c, d) => c.exists('/', false, d)).rc).toBe('SESSION_EXPIRED');
+  });
+
+  it('a sequential name is validated with a digit appended: "/a/." is a fine prefix', () => {
+    const { op } = standalone(1);
+    op(0, (c, d) => c.create('/a', null, 'PERSISTENT', d));
+    expect(op(0, (c, d) => c.create('/a/.', null, 'PERSISTENT_SEQUENTIAL', d))).toEqual({ rc: 'OK', path: '/a/.0000000000' });
+    expect(op(0, (c, d) => c.create('/a/.', null, 'PERSISTENT', d)).rc).toBe('BAD_ARGUMENTS');
   });
 });

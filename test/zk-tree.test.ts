@@ -126,7 +126,33 @@ describe('persistent and recursive watches', () => {
     expect(op(0, (h, d) => h.removeWatches('/p', 'ANY', d)).rc).toBe('NO_WATCHER');
     op(1, (h, d) => h.setData('/p', 'a', -1, d));
     op(0, (h, d) => h.sync('/p', d));
-    expect(znodeEvents(events[0])).toEqual([]);
+    // The removed watchers are told; the change after the removal is not reported.
+    expect(znodeEvents(events[0])).toEqual(['DATA_WATCH_REMOVED /p', 'PERSISTENT_WATCH_REMOVED /p']);
+  });
+
+  it('removeWatches of one type leaves the other kinds in place', () => {
+    const { op, events } = standalone(2);
+    op(0, (h, d) => h.create('/p', null, 'PERSISTENT', d));
+    op(0, (h, d) => h.getData('/p', true, d));
+    op(0, (h, d) => h.getChildren('/p', true, d));
+    expect(op(0, (h, d) => h.removeWatches('/p', 'CHILDREN', d)).rc).toBe('OK');
+    op(1, (h, d) => h.create('/p/c', null, 'PERSISTENT', d));
+    op(1, (h, d) => h.setData('/p', 'x', -1, d));
+    op(0, (h, d) => h.sync('/p', d));
+    expect(znodeEvents(events[0])).toEqual(['CHILD_WATCH_REMOVED /p', 'NODE_DATA_CHANGED /p']);
+  });
+
+  it('in 3.8 a one-shot watch on the same path turns a persistent watch into a one-shot one', () => {
+    const { op, events } = standalone(2);
+    op(0, (h, d) => h.create('/p', null, 'PERSISTENT', d));
+    op(0, (h, d) => h.addWatch('/p', 'PERSISTENT', true, d));
+    op(0, (h, d) => h.getData('/p', true, d));
+    op(1, (h, d) => h.setData('/p', '1', -1, d));
+    op(1, (h, d) => h.setData('/p', '2', -1, d));
+    op(0, (h, d) => h.sync('/p', d));
+    // The server holds a one-shot data watch now: one notification, which the client hands to the
+    // default watcher once (it is registered both ways).
+    expect(znodeEvents(events[0])).toEqual(['NODE_DATA_CHANGED /p']);
   });
 
   it('standard watches are one-shot and a delete tells a session once', () => {

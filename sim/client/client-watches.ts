@@ -60,8 +60,10 @@ export class ClientWatches {
       default:
         break;
     }
+    // ZKWatchManager adds persistent and ancestors' recursive watchers for every event type, even
+    // NODE_CHILDREN_CHANGED (which the server sends when another watch of this client asked for it).
     for (const w of this.persistent.get(path) ?? []) out.add(w);
-    if (type !== 'NODE_CHILDREN_CHANGED' && this.persistentRecursive.size > 0) {
+    if (this.persistentRecursive.size > 0) {
       for (let p = path; ; p = p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/'))) {
         for (const w of this.persistentRecursive.get(p) ?? []) out.add(w);
         if (p === '/') break;
@@ -70,17 +72,27 @@ export class ClientWatches {
     return [...out];
   }
 
-  /** Forgets local registrations of `type` on `path` (after the server removed them). */
-  remove(path: string, type: WatcherType): void {
-    if (type !== 'DATA') {
-      this.child.delete(path);
-    }
+  /**
+   * Forgets the registrations of `type` on `path` after the server removed them, as
+   * ZKWatchManager.removeWatcher does: CHILDREN takes child watches, DATA data and exist watches,
+   * ANY all of those and the persistent ones. Returns who must hear which "removed" event.
+   */
+  remove(path: string, type: WatcherType): { watcher: Watcher; type: EventType }[] {
+    const out: { watcher: Watcher; type: EventType }[] = [];
+    const drop = (reg: Registry, event: EventType) => {
+      for (const watcher of reg.get(path) ?? []) out.push({ watcher, type: event });
+      reg.delete(path);
+    };
+    if (type !== 'DATA') drop(this.child, 'CHILD_WATCH_REMOVED');
     if (type !== 'CHILDREN') {
-      this.data.delete(path);
-      this.exist.delete(path);
+      drop(this.data, 'DATA_WATCH_REMOVED');
+      drop(this.exist, 'DATA_WATCH_REMOVED');
     }
-    this.persistent.delete(path);
-    this.persistentRecursive.delete(path);
+    if (type === 'ANY') {
+      drop(this.persistent, 'PERSISTENT_WATCH_REMOVED');
+      drop(this.persistentRecursive, 'PERSISTENT_WATCH_REMOVED');
+    }
+    return out;
   }
 
   isEmpty(): boolean {

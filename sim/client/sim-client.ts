@@ -67,7 +67,8 @@ export class SimZkClient implements ZkClient {
   private passwd = '';
   private readonly servers: NodeId[];
   private serverIndex = -1;
-  private triedInCycle = 0;
+  /** The server of the last successful connection (StaticHostProvider's lastIndex). */
+  private lastConnectedIndex = -1;
   private attempt = 0;
   private conn: ConnId | undefined;
   private connectRef: string | undefined;
@@ -97,15 +98,15 @@ export class SimZkClient implements ZkClient {
       this.sessionId = options.session.id;
       this.passwd = options.session.passwd;
     }
-    this.startConnect(0);
+    this.connectNext();
   }
 
   // ---------------------------------------------------------------- the ZkClient API
 
   create(path: string, data: Data, mode: CreateMode, cb: Callback<{ path: string }>, options?: { ttlMs?: number }): void {
-    const sequential = mode.includes('SEQUENTIAL');
-    // A sequential create may name a path ending in "/": the server appends the suffix first.
-    if (!this.validPath(sequential && path.endsWith('/') && path.length > 1 ? `${path}0` : path, cb)) return;
+    // A sequential name is checked with a digit appended (PathUtils.validatePath(path, true)), so
+    // "/q/" and "/a/." are fine: the server appends the suffix before it validates.
+    if (!this.validPath(mode.includes('SEQUENTIAL') ? `${path}1` : path, cb)) return;
     this.submit({ op: 'create', path, data, mode, ...(options?.ttlMs !== undefined ? { ttlMs: options.ttlMs } : {}) }, cb);
   }
 
@@ -131,7 +132,7 @@ export class SimZkClient implements ZkClient {
 
   multi(ops: MultiOp[], cb: Callback<MultiResult>): void {
     for (const op of ops) {
-      const p = op.op === 'create' && op.mode.includes('SEQUENTIAL') && op.path.endsWith('/') ? `${op.path}0` : op.path;
+      const p = op.op === 'create' && op.mode.includes('SEQUENTIAL') ? `${op.path}1` : op.path;
       if (pathProblem(p) !== undefined) return cb(failure('BAD_ARGUMENTS'));
     }
     this.submit({ op: 'multi', ops: ops.map((o) => ({ ...o })) }, cb);
@@ -222,15 +223,20 @@ export class SimZkClient implements ZkClient {
 
   // ---------------------------------------------------------------- connection management
 
-  private startConnect(delayMs: number): void {
-    if (delayMs > 0) this.host.effects().push({ kind: 'set-timer', timer: `${this.prefix}:retry`, afterTicks: delayMs });
-    else this.connectNext();
+  /**
+   * Picks the next server and waits as ClientCnxn does before a reconnect: a second when the host
+   * list wraps back to the server it was last connected to (StaticHostProvider.next(1000)), then a
+   * random 0–999 ms (startConnect, every attempt but the first).
+   */
+  private scheduleReconnect(): void {
+    this.serverIndex = (this.serverIndex + 1) % this.servers.length;
+    const delay = (this.serverIndex === this.lastConnectedIndex ? 1000 : 0) + this.host.random.int(1000);
+    this.host.effects().push({ kind: 'set-timer', timer: `${this.prefix}:retry`, afterTicks: delay });
   }
 
   private connectNext(): void {
     if (this.state === 'CLOSED' || this.state === 'EXPIRED') return;
-    this.serverIndex = (this.serverIndex + 1) % this.servers.length;
-    this.triedInCycle++;
+    if (this.attempt === 0) this.serverIndex = 0;
     this.handshakeDone = false;
     this.connectRef = `${this.prefix}:${++this.attempt}`;
     const timeout = this.sessionTimeout() / this.servers.length;
@@ -251,23 +257,16 @@ export class SimZkClient implements ZkClient {
     }
     effects.push({ kind: 'cancel-timer', timer: `${this.prefix}:tick` });
     if (this.state === 'CLOSED' || this.state === 'EXPIRED') return;
-    if (wasConnected) {
-      this.state = 'DISCONNECTED';
-      this.sessionEvent('DISCONNECTED');
-    }
+    if (wasConnected) this.state = 'DISCONNECTED';
     this.failAll('CONNECTION_LOSS');
+    // cleanAndNotifyState: every lost connection or failed attempt tells the watchers "Disconnected".
+    this.sessionEvent('DISCONNECTED');
     if (this.closeCb !== undefined) {
       // Closing without a server to tell: the handle is done; the session expires on its own.
       this.finish('CLOSED', 'SESSION_EXPIRED');
       return;
     }
-    // ClientCnxn sleeps up to a second before a reconnect, and a second more after a full cycle.
-    let delay = this.host.random.int(1000);
-    if (this.triedInCycle >= this.servers.length) {
-      this.triedInCycle = 0;
-      delay += 1000;
-    }
-    this.startConnect(delay);
+    this.scheduleReconnect();
   }
 
   private onMessage(msg: ServerMsg): void {
@@ -278,8 +277,8 @@ export class SimZkClient implements ZkClient {
       case 'pong':
         return;
       case 'event': {
-        if (compareZxid(msg.zxid, this.lastZxidSeen) > 0) this.lastZxidSeen = msg.zxid;
-        const event: WatchedEvent = { type: msg.type, path: msg.path, zxid: msg.zxid };
+        // Notifications carry no zxid in 3.8, and ClientCnxn does not move lastZxid for them.
+        const event: WatchedEvent = { type: msg.type, path: msg.path };
         for (const w of this.watches.materialize(msg.type, msg.path)) w(event);
         return;
       }
@@ -308,7 +307,7 @@ export class SimZkClient implements ZkClient {
     this.passwd = msg.passwd;
     this.negotiatedTimeoutMs = msg.timeoutMs;
     this.handshakeDone = true;
-    this.triedInCycle = 0;
+    this.lastConnectedIndex = this.serverIndex;
     this.state = 'CONNECTED';
     if (!first && !this.watches.isEmpty()) {
       const w = this.watches;
@@ -329,9 +328,15 @@ export class SimZkClient implements ZkClient {
     return this.handshakeDone ? Math.floor((this.sessionTimeout() * 2) / 3) : Math.floor(this.sessionTimeout() / this.servers.length);
   }
 
+  /**
+   * ClientCnxn pings once `readTimeout/2 − idleSend − (idleSend > 1000 ? 1000 : 0) ≤ 0`, or when
+   * nothing was sent for over 10 s: at readTimeout/2 − 1000 for long timeouts, just past 1 s when
+   * readTimeout/2 is 1–2 s, at readTimeout/2 below that.
+   */
   private pingAfter(): number {
     const half = Math.floor(this.readTimeout() / 2);
-    return Math.min(half > 2000 ? half - 1000 : half, MAX_SEND_PING_INTERVAL_MS);
+    const due = half > 2000 ? half - 1000 : half > 1000 ? 1001 : half;
+    return Math.min(due, MAX_SEND_PING_INTERVAL_MS + 1);
   }
 
   private armTick(): void {
@@ -365,8 +370,13 @@ export class SimZkClient implements ZkClient {
   }
 
   private submit(req: ClientRequest, cb: Callback<any>, watcher?: Watcher): void {
-    if (this.state === 'CLOSED' || this.state === 'EXPIRED' || (this.closeCb !== undefined && req.op !== 'closeSession')) {
+    // ClientCnxn.conLossPacket: a closed handle says SESSION_EXPIRED; one that is closing, CONNECTION_LOSS.
+    if (this.state === 'CLOSED' || this.state === 'EXPIRED') {
       cb(failure('SESSION_EXPIRED'));
+      return;
+    }
+    if (this.closeCb !== undefined && req.op !== 'closeSession') {
+      cb(failure('CONNECTION_LOSS'));
       return;
     }
     const o: Outstanding = { xid: this.nextXid++, req, cb, watcher };
@@ -395,9 +405,11 @@ export class SimZkClient implements ZkClient {
       else if (req.op === 'getChildren' && msg.rc === 'OK') this.watches.addChild(req.path, o.watcher);
       else if (req.op === 'addWatch' && msg.rc === 'OK') this.watches.addPersistent(req.path, req.mode, o.watcher);
     }
-    if (req.op === 'removeWatches' && msg.rc === 'OK') this.watches.remove(req.path, req.type);
+    const removed = req.op === 'removeWatches' && msg.rc === 'OK' ? this.watches.remove(req.path, req.type) : [];
     if (msg.rc !== 'OK') o.cb(failure(msg.rc));
     else o.cb({ rc: 'OK', ...(msg.body ?? {}) });
+    // The removed watchers hear DATA_WATCH_REMOVED / CHILD_WATCH_REMOVED / PERSISTENT_WATCH_REMOVED.
+    for (const { watcher, type } of removed) watcher({ type, path: (req as { path: string }).path });
   }
 
   private failAll(rc: 'CONNECTION_LOSS' | 'SESSION_EXPIRED'): void {

@@ -43,6 +43,8 @@ export interface PrepOptions {
 export class Prep {
   /** path → its latest pending record (ZooKeeper's outstandingChangesForPath). */
   private readonly pending = new Map<string, Pending>();
+  /** Every pending record in the order it was made (ZooKeeper's outstandingChanges). */
+  private readonly outstanding: { path: string; rec: Pending }[] = [];
   /** Journal of overwritten records, for rolling back a failed multi. */
   private journal: [string, Pending | undefined][] | undefined;
 
@@ -57,12 +59,16 @@ export class Prep {
 
   /** A transaction was applied: its pending records now match the tree. */
   applied(zxid: Zxid): void {
-    for (const [path, rec] of this.pending) if (compareZxid(rec.zxid, zxid) <= 0) this.pending.delete(path);
+    let n = 0;
+    while (n < this.outstanding.length && compareZxid(this.outstanding[n].rec.zxid, zxid) <= 0) n++;
+    if (n === 0) return;
+    for (const { path, rec } of this.outstanding.splice(0, n)) if (this.pending.get(path) === rec) this.pending.delete(path);
   }
 
   /** Everything pending is gone (restart, or the server lost its state). */
   reset(): void {
     this.pending.clear();
+    this.outstanding.length = 0;
   }
 
   private body(req: WriteRequest, session: SessionId, zxid: Zxid): TxnBody {
@@ -91,6 +97,7 @@ export class Prep {
 
   private multi(ops: MultiOp[], session: SessionId, zxid: Zxid): TxnBody {
     this.journal = [];
+    const logLength = this.outstanding.length;
     const txns: SubTxn[] = [];
     let failed = false;
     for (const op of ops) {
@@ -102,6 +109,7 @@ export class Prep {
       if (t.type === 'error') {
         failed = true;
         this.rollback();
+        this.outstanding.length = logLength;
         // Ops before the failure report OK (rolled back), as the server lays out an aborted multi.
         for (let i = 0; i < txns.length; i++) txns[i] = { type: 'error', rc: 'OK' };
       }
@@ -163,7 +171,8 @@ export class Prep {
     const parentPath = this.parentForDelete(path);
     const node = this.record(path);
     if (node.childCount > 0) throw new PrepFailure('NOT_EMPTY');
-    if (isSessionOwner(node.owner) || node.owner === NO_OWNER) throw new PrepFailure('BAD_VERSION');
+    // Only a session's ephemeral is refused; a plain persistent node (owner 0) is deleted, as in ZooKeeper.
+    if (isSessionOwner(node.owner)) throw new PrepFailure('BAD_VERSION');
     this.removePending(path, parentPath, node, zxid);
     return { type: 'delete', path };
   }
@@ -172,7 +181,9 @@ export class Prep {
     const tree = this.tree;
     const own = tree.ephemerals.get(session) ?? new Set<string>();
     const es = JavaHashSet.withHistory(own, tree.ephemeralPeak.get(session) ?? own.size).clone();
-    for (const [path, rec] of this.pending) {
+    // Every pending change in order, as ZooKeeper walks outstandingChanges: a later create by another
+    // session of a path this session deleted must not end up in the list.
+    for (const { path, rec } of this.outstanding) {
       if (!rec.exists) es.remove(path);
       else if (rec.owner === session) es.add(path);
     }
@@ -216,6 +227,7 @@ export class Prep {
   private set(path: string, rec: Pending): void {
     this.journal?.push([path, this.pending.get(path)]);
     this.pending.set(path, rec);
+    this.outstanding.push({ path, rec });
   }
 
   private rollback(): void {
@@ -229,9 +241,8 @@ export class Prep {
   }
 }
 
-/** checkAndIncVersion: -1 matches anything; the next version skips -1 after wrapping (ZOOKEEPER-4743). */
+/** checkAndIncVersion: -1 matches anything; the version wraps as a Java int (3.8 has no ZOOKEEPER-4743 skip of -1). */
 function nextVersion(current: number, expected: number): number {
   if (expected !== -1 && expected !== current) throw new PrepFailure('BAD_VERSION');
-  const next = (current + 1) | 0;
-  return next === -1 ? 0 : next;
+  return (current + 1) | 0;
 }

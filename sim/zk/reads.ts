@@ -35,9 +35,10 @@ export function serveRead(tree: DataTree, watcher: WatcherKey, req: ReadRequest)
 
 export function serveWatchChange(tree: DataTree, watcher: WatcherKey, req: Extract<ClientRequest, { op: 'addWatch' | 'removeWatches' }>): ReadReply {
   if (req.op === 'addWatch') {
+    // DataTree.addWatch puts both persistent modes in both tables (a recursive one still never
+    // reports NODE_CHILDREN_CHANGED; the trigger skips it).
     tree.dataWatches.add(req.path, watcher, req.mode);
-    // A recursive watch never reports NODE_CHILDREN_CHANGED, so it has no child-watch half.
-    if (req.mode === 'PERSISTENT') tree.childWatches.add(req.path, watcher, req.mode);
+    tree.childWatches.add(req.path, watcher, req.mode);
     return { rc: 'OK' };
   }
   let removed = false;
@@ -74,6 +75,9 @@ export function serveSetWatches(tree: DataTree, watcher: WatcherKey, req: SetWat
     tree.dataWatches.add(path, watcher, 'PERSISTENT');
     tree.childWatches.add(path, watcher, 'PERSISTENT');
   }
-  for (const path of req.persistentRecursive) tree.dataWatches.add(path, watcher, 'PERSISTENT_RECURSIVE');
+  for (const path of req.persistentRecursive) {
+    tree.dataWatches.add(path, watcher, 'PERSISTENT_RECURSIVE');
+    tree.childWatches.add(path, watcher, 'PERSISTENT_RECURSIVE');
+  }
   return events;
 }

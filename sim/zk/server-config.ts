@@ -6,12 +6,14 @@ export interface ZkServerConfig {
   /** Defaults 2 × and 20 × tickTime. */
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
-  /** A snapshot (and a new log file) after this many transactions. */
+  /** A snapshot (and a new log file) after snapCount/2 + rand(snapCount/2) transactions. */
   snapCount: number;
   /** zookeeper.extendedTypesEnabled: allows TTL nodes. */
   extendedTypesEnabled: boolean;
   /** znode.container.checkIntervalMs: how often containers and TTL nodes are reaped. */
   containerCheckIntervalMs: number;
+  /** znode.container.maxPerMinute: reaped deletions are spaced 60000/maxPerMinute ms apart. */
+  containerMaxPerMinute: number;
 }
 
 export function serverConfig(overrides: Partial<ZkServerConfig> = {}): ZkServerConfig {
@@ -24,6 +26,7 @@ export function serverConfig(overrides: Partial<ZkServerConfig> = {}): ZkServerC
     snapCount: 100_000,
     extendedTypesEnabled: false,
     containerCheckIntervalMs: 60_000,
+    containerMaxPerMinute: 10_000,
     ...overrides,
   };
 }

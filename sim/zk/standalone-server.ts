@@ -18,9 +18,14 @@ import { compareZxid, formatZxid, nextZxid, type Zxid } from './zxid.js';
 import { serveRead, serveSetWatches, serveWatchChange } from './reads.js';
 import { describeTxn } from './describe.js';
 
+/**
+ * A request waiting for its answer. Anything that is not a write waits until every write prepared
+ * before it, by any session, is applied: in a standalone server reads pass through the same
+ * single-threaded sync stage as writes and queue behind pending flushes.
+ */
 type QueueItem =
   | { kind: 'write'; xid: number; zxid: Zxid; done: boolean }
-  | { kind: 'read'; xid: number; req: ClientRequest }
+  | { kind: 'read'; xid: number; req: ClientRequest; after: Zxid }
   | { kind: 'sync'; xid: number; path: string; after: Zxid }
   | { kind: 'ping'; after: Zxid };
 
@@ -37,6 +42,8 @@ interface InFlight {
   xid?: number;
   /** A createSession for a connection waiting for its handshake answer. */
   connect?: { conn: ConnId; timeoutMs: number };
+  /** The reaper asked for this deletion. */
+  reap?: string;
   durable: boolean;
 }
 
@@ -49,6 +56,8 @@ export interface ServerState {
   lastZxid: Zxid;
   logFile: string;
   txnsSinceSnapshot: number;
+  /** The next snapshot comes after snapCount/2 + this many transactions (re-drawn after each). */
+  snapRoll: number;
   conns: Map<ConnId, Conn>;
   sessionConn: Map<SessionId, ConnId>;
   /** Prepared transactions not applied yet, in zxid order. */
@@ -58,9 +67,10 @@ export interface ServerState {
   fsyncs: number;
   /** Containers / TTL nodes whose deletion is already requested. */
   reaping: Set<string>;
-  /** The disk failed: the server stopped serving (ZooKeeper exits in that case). */
+  /** Candidates of the current reaper pass, posted one every 60000/maxPerMinute ms. */
+  reapQueue: string[];
+  /** The disk failed (or the log is corrupt): the server stopped serving, as ZooKeeper exits. */
   halted: boolean;
-  reaperArmed: boolean;
 }
 
 interface DurableSnapshot {
@@ -70,6 +80,7 @@ interface DurableSnapshot {
 
 const EXPIRY_TIMER = 'session-expiry';
 const REAP_TIMER = 'container-reaper';
+const REAP_NEXT_TIMER = 'container-reaper-next';
 
 function hex16(z: Zxid): string {
   return z.epoch.toString(16).padStart(8, '0') + z.counter.toString(16).padStart(8, '0');
@@ -103,12 +114,19 @@ function boot(cfg: ZkServerConfig, ctx: StepContext, disk: DurableView): Step<Se
     break;
   }
   let replayed = 0;
+  let corrupt: string | undefined;
   for (const name of files.filter((f) => f.startsWith('log.')).sort()) {
     const records = disk.readLog(name);
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
+      if (!r.ok && r.reason === 'checksum') {
+        // FileTxnLog throws "CRC check failed" and the server does not start.
+        corrupt = `log ${name} record ${i} fails its checksum`;
+        break;
+      }
       if (!r.ok) {
-        effects.push({ kind: 'note', text: `log ${name} record ${i} is ${r.reason}; dropping the log from there` });
+        // A torn tail is where the log ends (EOF or a zero-length record); it is cut off.
+        effects.push({ kind: 'note', text: `log ${name} record ${i} is ${r.reason}; the log ends there` });
         effects.push({ kind: 'truncate', file: name, length: i, ref: `truncate:${name}` });
         break;
       }
@@ -120,6 +138,7 @@ function boot(cfg: ZkServerConfig, ctx: StepContext, disk: DurableView): Step<Se
       if (txn.body.type === 'createSession') sessions.set(txn.body.sessionId, txn.body.timeoutMs);
       if (txn.body.type === 'closeSession') sessions.delete(txn.body.sessionId);
     }
+    if (corrupt !== undefined) break;
   }
   const tracker = new SessionTracker(cfg.tickTimeMs, cfg.serverId, ctx.now, ctx.random.int(cfg.tickTimeMs));
   // A restarted server gives every session a fresh timeout, as a new leader does.
@@ -132,19 +151,27 @@ function boot(cfg: ZkServerConfig, ctx: StepContext, disk: DurableView): Step<Se
     tracker,
     lastZxid: last,
     logFile: `log.${hex16(nextZxid(last))}`,
-    txnsSinceSnapshot: replayed,
+    txnsSinceSnapshot: 0,
+    snapRoll: ctx.random.int(Math.max(1, Math.floor(cfg.snapCount / 2))),
     conns: new Map(),
     sessionConn: new Map(),
     inflight: [],
     syncing: undefined,
     fsyncs: 0,
     reaping: new Set(),
-    halted: false,
-    reaperArmed: tree.reapable.size > 0,
+    reapQueue: [],
+    halted: corrupt !== undefined,
   };
+  if (corrupt !== undefined) {
+    effects.push({ kind: 'note', text: `cannot start: ${corrupt}`, data: { halted: corrupt } });
+    return { state, effects };
+  }
   effects.push({ kind: 'note', text: `standalone server up at zxid ${formatZxid(last)} with ${sessions.size} session(s), ${replayed} txn(s) replayed`, data: { zxid: last } });
+  // ZooKeeperServer.loadData ends with a snapshot of what it loaded.
+  takeSnapshot(state, effects);
   armExpiry(state, ctx, effects);
-  if (tree.reapable.size > 0) effects.push({ kind: 'set-timer', timer: REAP_TIMER, afterTicks: cfg.containerCheckIntervalMs });
+  // The ContainerManager runs at a fixed rate from startup, containers or not.
+  effects.push({ kind: 'set-timer', timer: REAP_TIMER, afterTicks: cfg.containerCheckIntervalMs });
   return { state, effects };
 }
 
@@ -171,6 +198,7 @@ function step(state: ServerState, input: Input<ClientMsg>, ctx: StepContext): St
     case 'timer':
       if (input.timer === EXPIRY_TIMER) expireSessions(state, ctx, effects);
       else if (input.timer === REAP_TIMER) reapContainers(state, ctx, effects);
+      else if (input.timer === REAP_NEXT_TIMER) postNextReap(state, ctx, effects);
       break;
     default:
       break;
@@ -181,10 +209,11 @@ function step(state: ServerState, input: Input<ClientMsg>, ctx: StepContext): St
 function onMessage(state: ServerState, conn: Conn, msg: ClientMsg, ctx: StepContext, effects: Effect<ZkMsg>[]): void {
   if (msg.t === 'connect') return onConnect(state, conn, msg, ctx, effects);
   if (conn.session === undefined) return; // nothing but a handshake before the session is set up
-  state.tracker.touch(conn.session, ctx.now);
+  // A request (or ping) of a closing or unknown session fails its touch and is dropped unanswered.
+  if (!state.tracker.touch(conn.session, ctx.now)) return;
   if (msg.t === 'ping') {
-    if (conn.queue.length === 0) send(effects, conn.id, { t: 'pong', zxid: state.tree.lastProcessedZxid });
-    else conn.queue.push({ kind: 'ping', after: state.lastZxid });
+    conn.queue.push({ kind: 'ping', after: state.lastZxid });
+    drain(state, conn, effects);
     return;
   }
   const { xid, req } = msg;
@@ -194,10 +223,8 @@ function onMessage(state: ServerState, conn: Conn, msg: ClientMsg, ctx: StepCont
     case 'setData':
     case 'multi':
     case 'closeSession': {
-      const session = state.tracker.sessions.get(conn.session);
-      const sessionError: ErrorName | undefined = session === undefined ? 'SESSION_EXPIRED' : session.closing ? 'SESSION_EXPIRED' : undefined;
-      if (req.op === 'closeSession' && session !== undefined) session.closing = true;
-      const txn = submit(state, req, conn.session, ctx, effects, sessionError);
+      if (req.op === 'closeSession') state.tracker.sessions.get(conn.session)!.closing = true;
+      const txn = submit(state, req, conn.session, ctx, effects);
       state.inflight.push({ txn, conn: conn.id, xid, durable: false });
       conn.queue.push({ kind: 'write', xid, zxid: txn.zxid, done: false });
       return;
@@ -206,7 +233,7 @@ function onMessage(state: ServerState, conn: Conn, msg: ClientMsg, ctx: StepCont
       conn.queue.push({ kind: 'sync', xid, path: req.path, after: state.lastZxid });
       break;
     default:
-      conn.queue.push({ kind: 'read', xid, req });
+      conn.queue.push({ kind: 'read', xid, req, after: state.lastZxid });
   }
   drain(state, conn, effects);
 }
@@ -247,10 +274,10 @@ function attach(state: ServerState, conn: Conn, session: SessionId): void {
 
 // ------------------------------------------------------------------ the write pipeline
 
-function submit(state: ServerState, req: WriteRequest, session: SessionId, ctx: StepContext, effects: Effect<ZkMsg>[], sessionError?: ErrorName): Txn {
+function submit(state: ServerState, req: WriteRequest, session: SessionId, ctx: StepContext, effects: Effect<ZkMsg>[]): Txn {
   const zxid = nextZxid(state.lastZxid);
   state.lastZxid = zxid;
-  const txn = state.prep.prepare(req, session, zxid, ctx.wallNow, sessionError);
+  const txn = state.prep.prepare(req, session, zxid, ctx.wallNow);
   effects.push({ kind: 'append', file: state.logFile, record: txn, ref: 'append' });
   if (state.syncing === undefined) startFsync(state, effects);
   return txn;
@@ -286,7 +313,7 @@ function applyNext(state: ServerState, ctx: StepContext, effects: Effect<ZkMsg>[
   state.prep.applied(txn.zxid);
   effects.push({ kind: 'note', text: `commit ${formatZxid(txn.zxid)} ${describeTxn(txn)}`, data: { zxid: txn.zxid, txn: txn.body.type } });
   for (const n of notifications) {
-    if (state.conns.has(n.watcher)) send(effects, n.watcher, { t: 'event', type: n.type, path: n.path, zxid: txn.zxid });
+    if (state.conns.has(n.watcher)) send(effects, n.watcher, { t: 'event', type: n.type, path: n.path });
   }
   const body = txn.body;
   if (body.type === 'createSession' && f.connect !== undefined) {
@@ -301,8 +328,7 @@ function applyNext(state: ServerState, ctx: StepContext, effects: Effect<ZkMsg>[
   }
   if (body.type === 'createSession') armExpiry(state, ctx, effects);
   if (body.type === 'closeSession') state.tracker.remove(body.sessionId);
-  if (body.type === 'deleteContainer') state.reaping.delete(body.path);
-  if (result.rc === 'OK' && state.tree.reapable.size > 0) ensureReaper(state, effects);
+  if (f.reap !== undefined) state.reaping.delete(f.reap);
   if (f.conn !== undefined) {
     const conn = state.conns.get(f.conn);
     if (conn !== undefined) {
@@ -317,7 +343,11 @@ function applyNext(state: ServerState, ctx: StepContext, effects: Effect<ZkMsg>[
     const connId = state.sessionConn.get(body.sessionId);
     if (connId !== undefined) closeConn(state, connId, effects);
   }
-  if (++state.txnsSinceSnapshot >= state.cfg.snapCount) takeSnapshot(state, effects);
+  // SyncRequestProcessor.shouldSnapshot: after snapCount/2 + a random share of snapCount/2 txns.
+  if (++state.txnsSinceSnapshot > Math.floor(state.cfg.snapCount / 2) + state.snapRoll) {
+    takeSnapshot(state, effects);
+    state.snapRoll = ctx.random.int(Math.max(1, Math.floor(state.cfg.snapCount / 2)));
+  }
   // Requests of other sessions may have been waiting for this zxid (sync, ping).
   for (const conn of state.conns.values()) if (conn.queue.length > 0 && conn.queue[0].kind !== 'write') drain(state, conn, effects);
 }
@@ -336,6 +366,7 @@ function drain(state: ServerState, conn: Conn, effects: Effect<ZkMsg>[]): void {
       if (compareZxid(item.after, applied) > 0) return;
       send(effects, conn.id, { t: 'pong', zxid: applied });
     } else {
+      if (compareZxid(item.after, applied) > 0) return;
       answerRead(state, conn, item.xid, item.req, effects);
     }
     conn.queue.shift();
@@ -346,7 +377,7 @@ function answerRead(state: ServerState, conn: Conn, xid: number, req: ClientRequ
   const zxid = state.tree.lastProcessedZxid;
   let reply: { rc: 'OK' | ErrorName; body?: ReplyBody };
   if (req.op === 'setWatches') {
-    for (const ev of serveSetWatches(state.tree, conn.id, req as SetWatches)) send(effects, conn.id, { t: 'event', type: ev.type, path: ev.path, zxid });
+    for (const ev of serveSetWatches(state.tree, conn.id, req as SetWatches)) send(effects, conn.id, { t: 'event', type: ev.type, path: ev.path });
     reply = { rc: 'OK' };
   } else if (req.op === 'addWatch' || req.op === 'removeWatches') {
     reply = serveWatchChange(state.tree, conn.id, req);
@@ -387,27 +418,31 @@ function expireSessions(state: ServerState, ctx: StepContext, effects: Effect<Zk
   armExpiry(state, ctx, effects);
 }
 
-function ensureReaper(state: ServerState, effects: Effect<ZkMsg>[]): void {
-  if (!state.reaperArmed) {
-    state.reaperArmed = true;
-    effects.push({ kind: 'set-timer', timer: REAP_TIMER, afterTicks: state.cfg.containerCheckIntervalMs });
-  }
-}
-
+/** ContainerManager.checkContainers: find the candidates now, post their deletions spaced out. */
 function reapContainers(state: ServerState, ctx: StepContext, effects: Effect<ZkMsg>[]): void {
-  state.reaperArmed = false;
-  if (state.halted) return;
+  effects.push({ kind: 'set-timer', timer: REAP_TIMER, afterTicks: state.cfg.containerCheckIntervalMs });
+  if (state.halted || state.reapQueue.length > 0) return;
   for (const path of [...state.tree.reapable].sort()) {
     const node = state.tree.get(path);
     if (node === undefined || node.children.size > 0 || state.reaping.has(path)) continue;
     const ttl = ttlOf(node.owner);
+    // A container that never had a child is never reaped (maxNeverUsedIntervalMs is 0 in 3.8).
     const due = ttl === undefined ? node.creations > 0 : ctx.wallNow - node.mtime > ttl;
-    if (!due) continue;
-    state.reaping.add(path);
-    const txn = submit(state, { op: 'deleteContainer', path }, NO_OWNER, ctx, effects);
-    state.inflight.push({ txn, durable: false });
+    if (due) state.reapQueue.push(path);
   }
-  if (state.tree.reapable.size > 0) ensureReaper(state, effects);
+  postNextReap(state, ctx, effects);
+}
+
+function postNextReap(state: ServerState, ctx: StepContext, effects: Effect<ZkMsg>[]): void {
+  const path = state.reapQueue.shift();
+  if (path === undefined || state.halted) return;
+  state.reaping.add(path);
+  const txn = submit(state, { op: 'deleteContainer', path }, NO_OWNER, ctx, effects);
+  state.inflight.push({ txn, reap: path, durable: false });
+  if (state.reapQueue.length > 0) {
+    const spacing = Math.max(1, Math.floor(60_000 / state.cfg.containerMaxPerMinute));
+    effects.push({ kind: 'set-timer', timer: REAP_NEXT_TIMER, afterTicks: spacing });
+  }
 }
 
 // ------------------------------------------------------------------ connections

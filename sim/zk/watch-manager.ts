@@ -25,8 +25,8 @@ export class WatchTable {
     let m = this.byPath.get(path);
     if (m === undefined) this.byPath.set(path, (m = new Map()));
     const old = m.get(watcher);
-    // A standard watch never downgrades a persistent one on the same path.
-    if (old !== undefined && old !== 'STANDARD' && mode === 'STANDARD') return;
+    // In 3.8 a one-shot watch replaces a persistent one on the same path (WatcherModeManager drops
+    // the mode; ZOOKEEPER-4466 changed that only in 3.9).
     if (old === 'PERSISTENT_RECURSIVE') this.recursiveCount--;
     if (mode === 'PERSISTENT_RECURSIVE') this.recursiveCount++;
     m.set(watcher, mode);

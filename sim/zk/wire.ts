@@ -51,7 +51,8 @@ export type ServerMsg =
   /** timeoutMs 0: the session is expired or unknown. */
   | { t: 'connected'; timeoutMs: number; sessionId: SessionId; passwd: string }
   | { t: 'reply'; xid: number; zxid: Zxid; rc: 'OK' | ErrorName; body?: ReplyBody }
-  | { t: 'event'; type: EventType; path: string; zxid: Zxid }
+  /** A watch notification; ZooKeeper 3.8 sends it with zxid -1, so it carries none. */
+  | { t: 'event'; type: EventType; path: string }
   | { t: 'pong'; zxid: Zxid };
 
 export type ZkMsg = ClientMsg | ServerMsg;
