@@ -15,7 +15,10 @@ import { replayGolden } from '../sim/conformance/replay.js';
 import { simulateExpiry } from '../sim/conformance/expiry.js';
 import { measureRealExpiry } from '../real/expiry-probe.js';
 import { recordGoldenFresh, writeGoldenFile } from '../real/recorder.js';
-import { zookeeperAvailable } from '../real/zk-server.js';
+import { startFreshServer, zookeeperAvailable } from '../real/zk-server.js';
+import { connectRealClient } from '../real/real-zk-client.js';
+import { promisify } from '../sim/client/zk-client.js';
+import { REAL_3_8_0, runPathMatrix } from './helpers/path-matrix.js';
 import { goldenProblems } from './helpers/golden-invariants.js';
 
 const HOW_TO_RUN =
@@ -51,6 +54,19 @@ if (server === undefined && !inCi) {
         expect(report.tiers, `seed ${seed}, kept in ${file}`).toEqual({ 1: true, 2: true, 3: true, 4: true, 5: true });
       }
       rmSync(dir, { recursive: true }); // kept only when something failed, for a look or a replay
+    });
+
+    it.runIf(jars)('bad paths get the same answers from a fresh real server as from the simulator', { timeout: 60_000 }, async () => {
+      const fresh = await startFreshServer();
+      try {
+        const client = await connectRealClient(fresh.connectString, { sessionTimeoutMs: 30_000 });
+        const lines = await runPathMatrix(promisify(client));
+        await new Promise((resolve) => client.close(resolve));
+        // The simulator's side of the same matrix is checked in zk-tree.test.ts against these lines.
+        expect(lines).toEqual(REAL_3_8_0);
+      } finally {
+        await fresh.stop();
+      }
     });
 
     it.runIf(server !== undefined)('a silent session expires in the same window on the real server and in the simulator', { timeout: 60_000 }, async () => {

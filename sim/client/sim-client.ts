@@ -29,7 +29,6 @@ import type {
 } from './zk-client.js';
 import { failure, NO_OWNER } from './zk-client.js';
 import { ClientWatches } from './client-watches.js';
-import { pathProblem } from '../zk/paths.js';
 import type { ClientRequest, ServerMsg, ZkMsg } from '../zk/wire.js';
 import { CLIENT_PORT } from '../zk/wire.js';
 import { compareZxid, ZERO_ZXID, type Zxid } from '../zk/zxid.js';
@@ -103,51 +102,48 @@ export class SimZkClient implements ZkClient {
 
   // ---------------------------------------------------------------- the ZkClient API
 
+  // Paths go to the server unchecked, so a bad one gets exactly the error the server gives (often
+  // BAD_ARGUMENTS, sometimes NO_NODE: "/a//b" has the missing parent "/a/"). The Java client would
+  // throw IllegalArgumentException before sending; a result code is what this interface returns.
+
   create(path: string, data: Data, mode: CreateMode, cb: Callback<{ path: string }>, options?: { ttlMs?: number }): void {
-    // A sequential name is checked with a digit appended (PathUtils.validatePath(path, true)), so
-    // "/q/" and "/a/." are fine: the server appends the suffix before it validates.
-    if (!this.validPath(mode.includes('SEQUENTIAL') ? `${path}1` : path, cb)) return;
     this.submit({ op: 'create', path, data, mode, ...(options?.ttlMs !== undefined ? { ttlMs: options.ttlMs } : {}) }, cb);
   }
 
   delete(path: string, version: number, cb: Callback): void {
-    if (this.validPath(path, cb)) this.submit({ op: 'delete', path, version }, cb);
+    this.submit({ op: 'delete', path, version }, cb);
   }
 
   setData(path: string, data: Data, version: number, cb: Callback<{ stat: Stat }>): void {
-    if (this.validPath(path, cb)) this.submit({ op: 'setData', path, data, version }, cb);
+    this.submit({ op: 'setData', path, data, version }, cb);
   }
 
   getData(path: string, watch: WatchArg, cb: Callback<{ data: Data; stat: Stat }>): void {
-    if (this.validPath(path, cb)) this.submit({ op: 'getData', path, watch: watch !== false }, cb, this.watcherOf(watch));
+    this.submit({ op: 'getData', path, watch: watch !== false }, cb, this.watcherOf(watch));
   }
 
   exists(path: string, watch: WatchArg, cb: Callback<{ stat: Stat }>): void {
-    if (this.validPath(path, cb)) this.submit({ op: 'exists', path, watch: watch !== false }, cb, this.watcherOf(watch));
+    this.submit({ op: 'exists', path, watch: watch !== false }, cb, this.watcherOf(watch));
   }
 
   getChildren(path: string, watch: WatchArg, cb: Callback<{ children: string[]; stat: Stat }>): void {
-    if (this.validPath(path, cb)) this.submit({ op: 'getChildren', path, watch: watch !== false }, cb, this.watcherOf(watch));
+    this.submit({ op: 'getChildren', path, watch: watch !== false }, cb, this.watcherOf(watch));
   }
 
   multi(ops: MultiOp[], cb: Callback<MultiResult>): void {
-    for (const op of ops) {
-      const p = op.op === 'create' && op.mode.includes('SEQUENTIAL') ? `${op.path}1` : op.path;
-      if (pathProblem(p) !== undefined) return cb(failure('BAD_ARGUMENTS'));
-    }
     this.submit({ op: 'multi', ops: ops.map((o) => ({ ...o })) }, cb);
   }
 
   sync(path: string, cb: Callback<{ path: string }>): void {
-    if (this.validPath(path, cb)) this.submit({ op: 'sync', path }, cb);
+    this.submit({ op: 'sync', path }, cb);
   }
 
   addWatch(path: string, mode: AddWatchMode, watcher: WatchArg, cb: Callback): void {
-    if (this.validPath(path, cb)) this.submit({ op: 'addWatch', path, mode }, cb, this.watcherOf(watcher === false ? true : watcher));
+    this.submit({ op: 'addWatch', path, mode }, cb, this.watcherOf(watcher === false ? true : watcher));
   }
 
   removeWatches(path: string, type: WatcherType, cb: Callback): void {
-    if (this.validPath(path, cb)) this.submit({ op: 'removeWatches', path, type }, cb);
+    this.submit({ op: 'removeWatches', path, type }, cb);
   }
 
   onEvent(listener: Watcher): void {
@@ -361,12 +357,6 @@ export class SimZkClient implements ZkClient {
 
   private watcherOf(watch: WatchArg): Watcher | undefined {
     return watch === true ? this.defaultWatcher : watch === false ? undefined : watch;
-  }
-
-  private validPath(path: string, cb: Callback<any>): boolean {
-    if (pathProblem(path) === undefined) return true;
-    cb(failure('BAD_ARGUMENTS'));
-    return false;
   }
 
   private submit(req: ClientRequest, cb: Callback<any>, watcher?: Watcher): void {

@@ -80,8 +80,9 @@ export class DataTree {
     this.nodes.get(parentOf(path))!.children.add(nameOf(path));
   }
 
+  /** The node at `path`; "" is the root too, as in ZooKeeper's DataTree (getData("") answers). */
   get(path: string): ZNode | undefined {
-    return this.nodes.get(path);
+    return this.nodes.get(path === '' ? '/' : path);
   }
 
   statOf(node: ZNode): Stat {
