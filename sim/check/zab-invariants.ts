@@ -1,0 +1,165 @@
+/**
+ * Online ZAB invariants, checked after every event by looking at every server (the names are the
+ * Zab paper's and the TLA+ specs'):
+ *
+ * - Leadership: at most one server ever establishes leadership in an epoch.
+ * - Integrity + Agreement: a zxid means the same transaction on every server that applies it.
+ * - TotalOrder / LocalPrimaryOrder / GlobalPrimaryOrder: each server applies zxids in increasing
+ *   order (within an incarnation; a restart replays its log from the start).
+ * - CommittedLogDurability (CommitCompleteness): once a transaction is committed, every later
+ *   established leader has applied it when it starts to serve.
+ *
+ * A violation stops nothing by itself; the run's verdict reports the first one with its event,
+ * time, servers and seed.
+ */
+import type { NodeId } from '../contract/node.js';
+import { compareZxid, formatZxid, type Zxid } from '../zk/zxid.js';
+import type { World } from '../world/world.js';
+import type { PeerState } from '../zk/quorum/quorum-peer.js';
+import type { TraceEvent } from '../kernel/trace/events.js';
+import type { Checker, Verdict } from './verdict.js';
+
+export interface ZabViolation {
+  invariant: string;
+  at: number;
+  nodes: NodeId[];
+  detail: string;
+}
+
+interface Cursor {
+  db: unknown;
+  seen: number;
+  last: Zxid | undefined;
+  gen: number;
+}
+
+export class ZabInvariants implements Checker {
+  readonly name = 'zab-invariants';
+  readonly violations: ZabViolation[] = [];
+  private readonly meaning = new Map<string, { body: string; node: NodeId }>();
+  private readonly leaders = new Map<number, number>();
+  /** zxids committed so far, in order. */
+  private readonly committed: Zxid[] = [];
+  private readonly committedKeys = new Set<string>();
+  private readonly cursors = new Map<NodeId, Cursor>();
+  private checks = 0;
+
+  constructor(
+    private readonly world: World<unknown, unknown>,
+    private readonly servers: readonly NodeId[],
+  ) {}
+
+  private fail(v: Omit<ZabViolation, 'at'>): void {
+    if (this.violations.length < 20) this.violations.push({ ...v, at: this.world.kernel.now });
+  }
+
+  onEvent(_event: TraceEvent): void {
+    this.check();
+  }
+
+  /** Call after every event (onEvent does, when subscribed to the trace). */
+  check(): void {
+    this.checks++;
+    for (const node of this.servers) {
+      const peer = (this.world.stateOf(node) as PeerState | undefined)?.peer;
+      if (peer === undefined) continue;
+      const db = peer.db;
+      let c = this.cursors.get(node);
+      if (c === undefined || c.db !== db) {
+        c = { db, seen: 0, last: undefined, gen: -1 };
+        this.cursors.set(node, c);
+      }
+      for (; c.seen < db.applied.length; c.seen++) {
+        const a = db.applied[c.seen];
+        if (a.gen !== c.gen) {
+          c.gen = a.gen; // the tree was rebuilt (restart, TRUNC, SNAP): its order starts over
+          c.last = undefined;
+        }
+        const key = formatZxid(a.zxid);
+        const known = this.meaning.get(key);
+        if (known === undefined) this.meaning.set(key, { body: a.body, node });
+        else if (known.body !== a.body) {
+          this.fail({ invariant: 'Agreement', nodes: [known.node, node], detail: `${key} is ${known.body} on ${known.node} but ${a.body} on ${node}` });
+        }
+        if (c.last !== undefined && compareZxid(a.zxid, c.last) <= 0) {
+          this.fail({ invariant: 'TotalOrder', nodes: [node], detail: `${node} applied ${key} after ${formatZxid(c.last)}` });
+        }
+        c.last = a.zxid;
+      }
+      const role = peer.role as { kind: string; phase?: string; epoch?: number; lastCommitted?: Zxid };
+      if (role.kind === 'LEADING' && role.phase === 'BROADCAST' && role.epoch !== undefined) {
+        const prev = this.leaders.get(role.epoch);
+        if (prev === undefined) {
+          this.leaders.set(role.epoch, peer.sid);
+          // A new leader must start with everything committed before it.
+          const applied = new Set(db.applied.map((x) => formatZxid(x.zxid)));
+          const base = db.tree.lastProcessedZxid;
+          for (const z of this.committed) {
+            if (!applied.has(formatZxid(z)) && compareZxid(z, base) > 0) {
+              this.fail({ invariant: 'CommittedLogDurability', nodes: [node], detail: `leader ${node} of epoch ${role.epoch} lacks committed ${formatZxid(z)}` });
+              break;
+            }
+          }
+        } else if (prev !== peer.sid) {
+          this.fail({ invariant: 'Leadership', nodes: [node], detail: `epoch ${role.epoch} established by s${prev} and by s${peer.sid}` });
+        }
+        const lc = role.lastCommitted;
+        if (lc !== undefined && lc.counter > 0 && !this.committedKeys.has(formatZxid(lc))) {
+          this.committedKeys.add(formatZxid(lc));
+          this.committed.push(lc);
+        }
+      }
+    }
+  }
+
+  /**
+   * HistoryConsistency, for the end of a run: a server following the established leader holds in
+   * its log only transactions the leader also has (a stray uncommitted proposal would come back at
+   * its next restart and be served to clients).
+   */
+  private checkHistories(): void {
+    const peers = this.servers.map((n) => ({ node: n, peer: (this.world.stateOf(n) as PeerState | undefined)?.peer }));
+    const leaders = peers.filter((x) => {
+      const r = x.peer?.role as { kind: string; phase?: string } | undefined;
+      return r?.kind === 'LEADING' && r.phase === 'BROADCAST';
+    });
+    if (leaders.length !== 1) return;
+    const leader = leaders[0];
+    const history = new Map<string, string>();
+    for (const t of leader.peer!.db.log) history.set(formatZxid(t.zxid), JSON.stringify(t.body));
+    for (const a of leader.peer!.db.applied) history.set(formatZxid(a.zxid), a.body);
+    const last = leader.peer!.db.lastProcessedZxid;
+    for (const { node, peer } of peers) {
+      const r = peer?.role as { kind: string; phase?: string; leaderSid?: number } | undefined;
+      if (peer === undefined || node === leader.node || r?.phase !== 'BROADCAST' || r.leaderSid !== leader.peer!.sid) continue;
+      for (const t of peer.db.log) {
+        if (compareZxid(t.zxid, last) > 0) continue; // a proposal still in flight
+        const body = history.get(formatZxid(t.zxid));
+        if (body !== JSON.stringify(t.body)) {
+          this.fail({ invariant: 'HistoryConsistency', nodes: [node, leader.node], detail: `${node}'s log holds ${formatZxid(t.zxid)} ${JSON.stringify(t.body)}, which leader ${leader.node} ${body === undefined ? 'never had' : 'has differently'}` });
+          break;
+        }
+      }
+    }
+  }
+
+  finish(): Verdict {
+    this.check();
+    this.checkHistories();
+    if (this.violations.length > 0) {
+      const v = this.violations[0];
+      return {
+        check: this.name,
+        status: 'fail',
+        summary: `${this.violations.length} violation(s); first: ${v.invariant} at ${v.at}`,
+        violations: this.violations.map((x) => `${x.invariant} at ${x.at} (${x.nodes.join(', ')}): ${x.detail}`),
+      };
+    }
+    return {
+      check: this.name,
+      status: 'pass',
+      summary: `one leader per epoch (${this.leaders.size} epochs), ${this.meaning.size} zxids agreed and applied in order on every server, ${this.committed.length} commits kept by later leaders`,
+      violations: [],
+    };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * A world of quorum servers, driven from code: elect, inject writes at the leader, crash and
+ * partition servers, and read every server's state between steps. Tests, benchmarks and library
+ * users start here; scenarios build the same world from a file.
+ */
+import type { NodeId } from '../contract/node.js';
+import { Kernel } from '../kernel/kernel.js';
+import { Trace, type TraceLevel, type TraceSink } from '../kernel/trace/trace.js';
+import { World } from '../world/world.js';
+import { DEFAULT_DISK, DEFAULT_NETWORK, type DiskConfig, type NetworkConfig } from '../world/config.js';
+import type { FaultSpec } from '../world/fault-spec.js';
+import { simpleEnsemble, type EnsembleConfig } from '../zk/quorum/ensemble-config.js';
+import { quorumPeerProgram, type PeerCall, type PeerState, type QuorumPeer } from '../zk/quorum/quorum-peer.js';
+import type { WriteRequest } from '../zk/prep.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface EnsembleWorldOptions {
+  seed?: string;
+  servers?: number;
+  observers?: number;
+  config?: Partial<Omit<EnsembleConfig, 'servers'>>;
+  network?: Partial<NetworkConfig>;
+  disk?: Partial<DiskConfig>;
+  traceLevel?: TraceLevel;
+  sink?: TraceSink;
+}
+
+export class EnsembleWorld {
+  readonly kernel: Kernel;
+  readonly trace: Trace;
+  readonly world: World<unknown, unknown>;
+  readonly cfg: EnsembleConfig;
+  readonly servers: NodeId[];
+
+  constructor(options: EnsembleWorldOptions = {}) {
+    this.kernel = new Kernel(options.seed ?? '1');
+    this.trace = new Trace(options.traceLevel ?? (options.sink === undefined ? 'hash' : 'full'), options.sink);
+    this.cfg = simpleEnsemble(options.servers ?? 3, options.observers ?? 0, options.config);
+    this.servers = this.cfg.servers.map((s) => s.node);
+    this.world = new World<unknown, unknown>(
+      this.kernel,
+      this.trace,
+      { nodes: this.servers, network: { ...DEFAULT_NETWORK, ...options.network }, disk: { ...DEFAULT_DISK, ...options.disk }, clocks: {}, faults: [] },
+      quorumPeerProgram(this.cfg) as never,
+    );
+    this.world.start();
+  }
+
+  get now(): number {
+    return this.kernel.now;
+  }
+
+  peer(node: NodeId): QuorumPeer | undefined {
+    return (this.world.stateOf(node) as PeerState | undefined)?.peer;
+  }
+
+  role(node: NodeId): string | undefined {
+    return this.world.isUp(node) ? this.world.role(node) : undefined;
+  }
+
+  /** The server that is an established leader (in BROADCAST), if exactly one is. */
+  leader(): NodeId | undefined {
+    const ls = this.servers.filter((s) => {
+      const r = this.peer(s)?.role;
+      return r !== undefined && r.kind === 'LEADING' && (r as { phase?: string }).phase === 'BROADCAST';
+    });
+    return ls.length === 1 ? ls[0] : undefined;
+  }
+
+  /** True when a leader is established and every other running server follows it up to date. */
+  settled(): boolean {
+    const l = this.leader();
+    if (l === undefined) return false;
+    const sid = this.peer(l)!.sid;
+    return this.servers.every((s) => {
+      if (s === l || !this.world.isUp(s)) return true;
+      const r = this.peer(s)?.role as { kind: string; phase?: string; leaderSid?: number } | undefined;
+      return r !== undefined && (r.kind === 'FOLLOWING' || r.kind === 'OBSERVING') && r.phase === 'BROADCAST' && r.leaderSid === sid;
+    });
+  }
+
+  runUntil(done: () => boolean, maxTicks = 600_000): void {
+    if (done()) return;
+    const r = this.kernel.runUntil(this.kernel.now + maxTicks, done);
+    if (r.stoppedBy !== 'stop-condition' && !done()) throw new Error(`not reached within ${maxTicks} ticks (at ${this.kernel.now})`);
+  }
+
+  advance(ticks: number): void {
+    this.kernel.runUntil(this.kernel.now + ticks);
+  }
+
+  fault(spec: DistributiveOmit<FaultSpec, 'at'>): void {
+    this.world.faults.apply({ ...spec, at: this.kernel.now } as FaultSpec);
+  }
+
+  /** Proposes a write at the current leader; the zxid it got, or undefined when nobody leads. */
+  write(req: WriteRequest): string | undefined {
+    const l = this.leader();
+    if (l === undefined) return undefined;
+    let zxid: string | undefined;
+    const call: PeerCall = { write: req, done: (z) => (zxid = z) };
+    this.world.call(l, call);
+    return zxid;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * An ensemble's configuration (zoo.cfg): who the servers are, which of them vote, and the timing
+ * that failure detection and recovery are measured in (tickTime, initLimit, syncLimit).
+ */
+import type { NodeId } from '../../contract/node.js';
+
+export interface ServerEntry {
+  sid: number;
+  node: NodeId;
+  /** Observers replicate committed transactions but never vote nor ACK. */
+  role: 'participant' | 'observer';
+}
+
+export interface EnsembleConfig {
+  servers: ServerEntry[];
+  tickTimeMs: number;
+  /** Ticks a learner may take to connect and sync (discovery and synchronization waits). */
+  initLimit: number;
+  /** Ticks a learner may lag: the leader's quorum check and the followers' read timeout. */
+  syncLimit: number;
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  snapCount: number;
+  /** Committed proposals kept in memory for DIFF syncs (commitLogCount). */
+  commitLogCount: number;
+  /** The counter a new epoch starts from (zookeeper.testingonly.initialZxid), to reach overflow. */
+  initialCounter: number;
+  finalizeWaitMs: number;
+  minNotificationIntervalMs: number;
+  maxNotificationIntervalMs: number;
+  cnxTimeoutMs: number;
+}
+
+export function ensembleConfig(servers: ServerEntry[], overrides: Partial<Omit<EnsembleConfig, 'servers'>> = {}): EnsembleConfig {
+  const tickTimeMs = overrides.tickTimeMs ?? 2000;
+  return {
+    servers: [...servers].sort((a, b) => a.sid - b.sid),
+    tickTimeMs,
+    initLimit: 10,
+    syncLimit: 5,
+    minSessionTimeoutMs: 2 * tickTimeMs,
+    maxSessionTimeoutMs: 20 * tickTimeMs,
+    snapCount: 100_000,
+    commitLogCount: 500,
+    initialCounter: 0,
+    finalizeWaitMs: 200,
+    minNotificationIntervalMs: 200,
+    maxNotificationIntervalMs: 60_000,
+    cnxTimeoutMs: 5000,
+    ...overrides,
+  };
+}
+
+/** Servers s1..sN with sids 1..N, the last `observers` of them observers. */
+export function simpleEnsemble(n: number, observers = 0, overrides: Partial<Omit<EnsembleConfig, 'servers'>> = {}): EnsembleConfig {
+  const servers: ServerEntry[] = Array.from({ length: n }, (_, i) => ({ sid: i + 1, node: `s${i + 1}`, role: i >= n - observers ? 'observer' : 'participant' }));
+  return ensembleConfig(servers, overrides);
+}
+
+export function voters(cfg: EnsembleConfig): number[] {
+  return cfg.servers.filter((s) => s.role === 'participant').map((s) => s.sid);
+}
+
+export function observers(cfg: EnsembleConfig): number[] {
+  return cfg.servers.filter((s) => s.role === 'observer').map((s) => s.sid);
+}
+
+/** QuorumMaj.containsQuorum: strictly more than half of the voting members. */
+export function isQuorum(cfg: EnsembleConfig, sids: Iterable<number>): boolean {
+  const v = new Set(voters(cfg));
+  let n = 0;
+  for (const s of new Set(sids)) if (v.has(s)) n++;
+  return n * 2 > v.size;
+}
+
+export function sidOf(cfg: EnsembleConfig, node: NodeId): number {
+  const e = cfg.servers.find((s) => s.node === node);
+  if (e === undefined) throw new Error(`${node} is not a server of this ensemble`);
+  return e.sid;
+}
+
+export function nodeOf(cfg: EnsembleConfig, sid: number): NodeId {
+  const e = cfg.servers.find((s) => s.sid === sid);
+  if (e === undefined) throw new Error(`no server with sid ${sid}`);
+  return e.node;
+}

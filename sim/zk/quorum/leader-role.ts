@@ -1,0 +1,332 @@
+/**
+ * The leader (Leader.java + LearnerHandler.java): discovery (an epoch one above every acceptedEpoch
+ * of a quorum), synchronization of each learner (DIFF, TRUNC or SNAP from the committed log, then
+ * NEWLEADER), and broadcast (PROPOSAL, ACKs counted after each fsync, COMMIT strictly in zxid
+ * order, INFORM to observers). It PINGs every tickTime/2 and steps down when, at a tick, the
+ * servers it heard from within syncLimit ticks are no longer a quorum.
+ */
+import type { ConnId } from '../../contract/node.js';
+import type { Txn } from '../txn.js';
+import { Prep, type WriteRequest } from '../prep.js';
+import { compareZxid, formatZxid, type Zxid } from '../zxid.js';
+import { isQuorum, voters } from './ensemble-config.js';
+import type { QuorumPacket } from './packets.js';
+import { INIT_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
+import { ACCEPTED_EPOCH, CURRENT_EPOCH } from './replica-db.js';
+import { describeTxn } from '../describe.js';
+
+type HandlerState = 'INFO' | 'EPOCH_SENT' | 'SYNCING' | 'UPTODATE';
+
+interface LearnerHandler {
+  conn: ConnId;
+  sid: number;
+  observer: boolean;
+  state: HandlerState;
+  acceptedEpoch: number;
+  /** Receives PROPOSAL/COMMIT (set by startForwarding). */
+  forwarding: boolean;
+  /** The learner must have been heard from by this tick. */
+  ackDeadlineTick: number;
+  /** Its last zxid, from ACKEPOCH: where its sync starts. */
+  peerLastZxid?: Zxid;
+}
+
+interface Proposal {
+  txn: Txn;
+  acks: Set<number>;
+}
+
+export type LeaderPhase = 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
+
+export class LeaderRole {
+  readonly kind = 'LEADING';
+  phase: LeaderPhase = 'DISCOVERY';
+  epoch: number | undefined;
+  private readonly handlers = new Map<ConnId, LearnerHandler>();
+  /** FOLLOWERINFO received: sid → acceptedEpoch (the leader itself included). */
+  private readonly connecting = new Map<number, number>();
+  private readonly epochAcks = new Set<number>();
+  private readonly newLeaderAcks = new Set<number>();
+  /** Proposed, not committed, in zxid order. */
+  private readonly outstanding: Proposal[] = [];
+  lastProposed: Zxid;
+  lastCommitted: Zxid;
+  private tick = 0;
+  private halfTicks = 0;
+  private prep: Prep;
+  private epochDurable = false;
+
+  constructor(private readonly p: PeerCore) {
+    this.lastProposed = p.db.lastProcessedZxid;
+    this.lastCommitted = p.db.lastProcessedZxid;
+    this.prep = new Prep(p.db.tree, { extendedTypesEnabled: false });
+  }
+
+  // ------------------------------------------------------------------ discovery
+
+  start(): void {
+    const p = this.p;
+    p.note(`s${p.sid} leads: discovery, waiting for a quorum of FOLLOWERINFO`, { zab: 'lead', sid: p.sid });
+    this.connecting.set(p.sid, p.db.acceptedEpoch);
+    p.fx.push({ kind: 'set-timer', timer: INIT_TIMER, afterTicks: p.cfg.initLimit * p.cfg.tickTimeMs });
+    this.maybeChooseEpoch();
+  }
+
+  onAccepted(conn: ConnId): void {
+    this.handlers.set(conn, { conn, sid: -1, observer: false, state: 'INFO', acceptedEpoch: 0, forwarding: false, ackDeadlineTick: this.tick + this.p.cfg.initLimit + this.p.cfg.syncLimit });
+  }
+
+  onClosed(conn: ConnId): void {
+    const h = this.handlers.get(conn);
+    if (h === undefined) return;
+    this.handlers.delete(conn);
+    this.p.note(`leader s${this.p.sid} lost learner s${h.sid}`, { zab: 'learner-lost', sid: h.sid });
+  }
+
+  connections(): ConnId[] {
+    return [...this.handlers.keys()];
+  }
+
+  onPacket(conn: ConnId, pk: QuorumPacket): void {
+    const h = this.handlers.get(conn);
+    if (h === undefined) return;
+    h.ackDeadlineTick = this.tick + this.p.cfg.syncLimit;
+    switch (pk.t) {
+      case 'FOLLOWERINFO':
+        return this.onFollowerInfo(h, pk);
+      case 'ACKEPOCH':
+        return this.onAckEpoch(h, pk);
+      case 'ACK':
+        return this.onAck(h, pk.zxid);
+      case 'PINGREPLY':
+        return;
+      default:
+        this.p.note(`leader s${this.p.sid}: unexpected ${pk.t} from s${h.sid}`, { zab: 'unexpected', packet: pk.t });
+    }
+  }
+
+  private onFollowerInfo(h: LearnerHandler, pk: Extract<QuorumPacket, { t: 'FOLLOWERINFO' }>): void {
+    h.sid = pk.sid;
+    h.observer = pk.observer;
+    h.acceptedEpoch = pk.acceptedEpoch;
+    // A second connection from the same learner replaces the first.
+    for (const [c, other] of this.handlers) if (other !== h && other.sid === h.sid) this.drop(c);
+    if (this.epoch === undefined) {
+      if (!h.observer) this.connecting.set(h.sid, pk.acceptedEpoch);
+      this.maybeChooseEpoch();
+    } else if (this.epochDurable) {
+      this.sendLeaderInfo(h);
+    }
+  }
+
+  /** getEpochToPropose: once a quorum (with the leader) has connected, epoch = 1 + max acceptedEpoch. */
+  private maybeChooseEpoch(): void {
+    const p = this.p;
+    if (this.epoch !== undefined || !isQuorum(p.cfg, this.connecting.keys())) return;
+    let max = 0;
+    for (const e of this.connecting.values()) max = Math.max(max, e);
+    const epoch = max + 1;
+    this.epoch = epoch;
+    p.note(`s${p.sid} proposes epoch ${epoch} (1 + the highest acceptedEpoch of s${[...this.connecting.keys()].sort((a, b) => a - b).join(', s')})`, { zab: 'epoch', epoch });
+    p.db.writeEpoch(ACCEPTED_EPOCH, epoch, p.fx, () => {
+      this.epochDurable = true;
+      for (const h of this.handlers.values()) if (h.state === 'INFO' && h.sid >= 0) this.sendLeaderInfo(h);
+    });
+  }
+
+  private sendLeaderInfo(h: LearnerHandler): void {
+    h.state = 'EPOCH_SENT';
+    this.p.send(h.conn, { t: 'LEADERINFO', newEpoch: this.epoch! });
+  }
+
+  private onAckEpoch(h: LearnerHandler, pk: Extract<QuorumPacket, { t: 'ACKEPOCH' }>): void {
+    const p = this.p;
+    if (h.state !== 'EPOCH_SENT') return;
+    if (pk.currentEpoch !== -1) {
+      const ahead = pk.currentEpoch > p.db.currentEpoch || (pk.currentEpoch === p.db.currentEpoch && compareZxid(pk.lastZxid, p.db.lastProcessedZxid) > 0);
+      if (ahead) {
+        p.goLooking(`follower s${h.sid} is ahead of the leader (epoch ${pk.currentEpoch}, ${formatZxid(pk.lastZxid)})`);
+        return;
+      }
+      if (!h.observer) this.epochAcks.add(h.sid);
+    }
+    h.state = 'SYNCING';
+    h.peerLastZxid = pk.lastZxid;
+    if (this.phase === 'DISCOVERY') this.maybeFinishDiscovery();
+    else this.syncLearner(h, pk.lastZxid);
+  }
+
+  private maybeFinishDiscovery(): void {
+    const p = this.p;
+    if (this.phase !== 'DISCOVERY' || !isQuorum(p.cfg, [p.sid, ...this.epochAcks])) return;
+    this.phase = 'SYNCHRONIZATION';
+    p.note(`s${p.sid}: a quorum acknowledged epoch ${this.epoch}; synchronizing learners`, { zab: 'phase', phase: 'SYNCHRONIZATION', epoch: this.epoch });
+    p.db.writeEpoch(CURRENT_EPOCH, this.epoch!, p.fx, () => {
+      this.newLeaderAcks.add(p.sid);
+      this.maybeStartServing();
+    });
+    for (const h of this.handlers.values()) {
+      if (h.state === 'SYNCING') this.syncLearner(h, h.peerLastZxid!);
+    }
+  }
+
+  // ------------------------------------------------------------------ synchronization
+
+  /** LearnerHandler.syncFollower + startForwarding + NEWLEADER. */
+  private syncLearner(h: LearnerHandler, peerLast: Zxid): void {
+    const p = this.p;
+    const db = p.db;
+    const leaderLast = db.lastProcessedZxid;
+    const log = db.committedLog;
+    const min = log[0]?.zxid;
+    const max = log.at(-1)?.zxid;
+    let mode: 'DIFF' | 'TRUNC' | 'SNAP';
+    let truncTo: Zxid | undefined;
+    let from = log.length; // committed txns from this index go as PROPOSAL + COMMIT
+    if (compareZxid(peerLast, leaderLast) === 0) mode = 'DIFF';
+    else if (max !== undefined && compareZxid(peerLast, max) > 0 && peerLast.counter !== 0) {
+      mode = 'TRUNC';
+      truncTo = max;
+    } else if (min !== undefined && max !== undefined && compareZxid(peerLast, min) >= 0 && compareZxid(peerLast, max) <= 0) {
+      const i = log.findIndex((t) => compareZxid(t.zxid, peerLast) >= 0);
+      if (compareZxid(log[i].zxid, peerLast) === 0) {
+        mode = 'DIFF';
+        from = i + 1;
+      } else if (log[i].zxid.epoch === peerLast.epoch && i > 0) {
+        // The peer has a txn the leader never committed, inside an epoch the leader knows: cut it.
+        mode = 'TRUNC';
+        truncTo = log[i - 1].zxid;
+        from = i;
+      } else if (peerLast.counter === 0) {
+        mode = 'DIFF';
+        from = i;
+      } else mode = 'SNAP';
+    } else if (max === undefined && compareZxid(peerLast, leaderLast) > 0) {
+      mode = 'TRUNC';
+      truncTo = leaderLast;
+    } else mode = 'SNAP';
+
+    if (mode === 'SNAP') {
+      p.send(h.conn, { t: 'SNAP', zxid: leaderLast, snapshot: db.tree.snapshot(), sessions: [...db.sessions] });
+    } else if (mode === 'TRUNC') {
+      p.send(h.conn, { t: 'TRUNC', zxid: truncTo! });
+    } else {
+      p.send(h.conn, { t: 'DIFF', zxid: leaderLast });
+    }
+    if (mode !== 'SNAP') {
+      for (let i = from; i < log.length; i++) {
+        p.send(h.conn, { t: 'PROPOSAL', txn: log[i] });
+        p.send(h.conn, { t: 'COMMIT', zxid: log[i].zxid });
+      }
+    }
+    // startForwarding: what is proposed but not committed yet, then every future proposal.
+    for (const prop of this.outstanding) p.send(h.conn, { t: 'PROPOSAL', txn: prop.txn });
+    h.forwarding = true;
+    p.send(h.conn, { t: 'NEWLEADER', zxid: { epoch: this.epoch!, counter: 0 } });
+    p.note(`leader s${p.sid} syncs s${h.sid} with ${mode}${truncTo ? ` to ${formatZxid(truncTo)}` : ''} (learner at ${formatZxid(peerLast)}, leader at ${formatZxid(leaderLast)})`, {
+      zab: 'sync',
+      learner: h.sid,
+      mode,
+    });
+  }
+
+  private onAck(h: LearnerHandler, zxid: Zxid): void {
+    if (zxid.counter === 0) {
+      if (zxid.epoch !== this.epoch || h.state !== 'SYNCING') return;
+      h.state = 'UPTODATE';
+      if (!h.observer) this.newLeaderAcks.add(h.sid);
+      if (this.phase === 'BROADCAST') this.p.send(h.conn, { t: 'UPTODATE' });
+      else this.maybeStartServing();
+      return;
+    }
+    if (!h.observer) this.processAck(h.sid, zxid);
+  }
+
+  /** waitForNewLeaderAck: a quorum (with the leader) has the epoch's history durably: start serving. */
+  private maybeStartServing(): void {
+    const p = this.p;
+    if (this.phase !== 'SYNCHRONIZATION' || !this.newLeaderAcks.has(p.sid) || !isQuorum(p.cfg, this.newLeaderAcks)) return;
+    this.phase = 'BROADCAST';
+    const start = { epoch: this.epoch!, counter: 0 };
+    p.db.markEpochStart(start);
+    this.lastCommitted = start;
+    this.lastProposed = { epoch: this.epoch!, counter: p.cfg.initialCounter };
+    this.prep = new Prep(p.db.tree, { extendedTypesEnabled: false });
+    p.fx.push({ kind: 'cancel-timer', timer: INIT_TIMER });
+    p.fx.push({ kind: 'set-timer', timer: TICK_TIMER, afterTicks: Math.floor(p.cfg.tickTimeMs / 2) });
+    for (const h of this.handlers.values()) {
+      if (h.state === 'UPTODATE') p.send(h.conn, { t: 'UPTODATE' });
+      h.ackDeadlineTick = this.tick + p.cfg.syncLimit;
+    }
+    p.updateElectionVote(this.epoch!);
+    p.note(`s${p.sid} is the established leader of epoch ${this.epoch}`, { zab: 'established', epoch: this.epoch, leader: p.sid });
+  }
+
+  /** initLimit passed in discovery or synchronization without a quorum. */
+  onInitTimeout(): void {
+    if (this.phase !== 'BROADCAST') this.p.goLooking(`no quorum within initLimit (${this.phase === 'DISCOVERY' ? 'discovery' : 'waiting for NEWLEADER acks'})`);
+  }
+
+  // ------------------------------------------------------------------ broadcast
+
+  /** Prepares and proposes a write; false when not serving (or the counter would overflow). */
+  propose(req: WriteRequest, sessionId: string): Txn | undefined {
+    const p = this.p;
+    if (this.phase !== 'BROADCAST') return undefined;
+    const next = { epoch: this.epoch!, counter: this.lastProposed.counter + 1 };
+    if (next.counter >= 0xffffffff) {
+      // ZOOKEEPER-1277: the counter would roll over; force a new election (the next epoch restarts it).
+      p.goLooking('zxid lower 32 bits have rolled over, forcing re-election');
+      return undefined;
+    }
+    const txn = this.prep.prepare(req, sessionId, next, p.ctx.wallNow);
+    this.lastProposed = next;
+    this.outstanding.push({ txn, acks: new Set() });
+    for (const h of this.handlers.values()) if (h.forwarding && !h.observer) p.send(h.conn, { t: 'PROPOSAL', txn });
+    p.db.append(txn, p.fx);
+    return txn;
+  }
+
+  /** The leader's own log made these durable: it ACKs them itself. */
+  onDurable(txns: Txn[]): void {
+    for (const t of txns) this.processAck(this.p.sid, t.zxid);
+  }
+
+  private processAck(sid: number, zxid: Zxid): void {
+    const prop = this.outstanding.find((x) => compareZxid(x.txn.zxid, zxid) === 0);
+    if (prop === undefined) return; // committed already, or unknown
+    if (voters(this.p.cfg).includes(sid)) prop.acks.add(sid);
+    // Commit strictly in zxid order: only the oldest outstanding proposal can commit.
+    while (this.outstanding.length > 0 && isQuorum(this.p.cfg, this.outstanding[0].acks)) this.commit(this.outstanding.shift()!);
+  }
+
+  private commit(prop: Proposal): void {
+    const p = this.p;
+    const { txn } = prop;
+    this.lastCommitted = txn.zxid;
+    for (const h of this.handlers.values()) {
+      if (!h.forwarding) continue;
+      p.send(h.conn, h.observer ? { t: 'INFORM', txn } : { t: 'COMMIT', zxid: txn.zxid });
+    }
+    p.db.apply(txn);
+    this.prep.applied(txn.zxid);
+    p.note(`commit ${formatZxid(txn.zxid)} ${describeTxn(txn)} (acks s${[...prop.acks].sort((a, b) => a - b).join(', s')})`, { zab: 'commit', zxid: txn.zxid });
+  }
+
+  /** Every tickTime/2: PING the learners; every tick, check that a quorum is still in touch. */
+  onTick(): void {
+    const p = this.p;
+    p.fx.push({ kind: 'set-timer', timer: TICK_TIMER, afterTicks: Math.floor(p.cfg.tickTimeMs / 2) });
+    for (const h of this.handlers.values()) if (h.state === 'UPTODATE' || h.state === 'SYNCING') p.send(h.conn, { t: 'PING', zxid: this.lastProposed });
+    if (++this.halfTicks % 2 !== 0) return;
+    this.tick++;
+    const synced = [p.sid];
+    for (const h of this.handlers.values()) if (!h.observer && h.sid >= 0 && this.tick <= h.ackDeadlineTick) synced.push(h.sid);
+    if (!isQuorum(p.cfg, synced)) p.goLooking(`not sufficient followers synced, only synced with s${[...new Set(synced)].sort((a, b) => a - b).join(', s')}`);
+  }
+
+  private drop(conn: ConnId): void {
+    this.handlers.delete(conn);
+    this.p.fx.push({ kind: 'close', conn });
+  }
+}

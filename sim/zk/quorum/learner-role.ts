@@ -1,0 +1,242 @@
+/**
+ * A follower or observer (Learner.java, Follower.java, Observer.java): connects to the elected
+ * leader, registers (FOLLOWERINFO), accepts the new epoch (acceptedEpoch durable before ACKEPOCH),
+ * synchronizes (DIFF / TRUNC / SNAP, buffering PROPOSAL and COMMIT), and at NEWLEADER logs and
+ * fsyncs what was committed, writes currentEpoch, and only then ACKs — the order ZOOKEEPER-3911,
+ * 4643 and 4646 established. In broadcast it logs each PROPOSAL and ACKs after the fsync, applies
+ * COMMITs (observers apply INFORMs), and answers PINGs. Silence longer than the read timeout
+ * (initLimit ticks before NEWLEADER, syncLimit after) sends it back to LOOKING.
+ */
+import type { ConnId } from '../../contract/node.js';
+import type { Txn } from '../txn.js';
+import { compareZxid, formatZxid, type Zxid } from '../zxid.js';
+import { nodeOf } from './ensemble-config.js';
+import { QUORUM_PORT, type QuorumPacket } from './packets.js';
+import { CONNECT_TIMER, READ_TIMER, type PeerCore } from './peer-core.js';
+import { ACCEPTED_EPOCH, CURRENT_EPOCH } from './replica-db.js';
+
+export type LearnerPhase = 'CONNECTING' | 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
+
+const CONNECT_TRIES = 5;
+const CONNECT_RETRY_MS = 100;
+
+export class LearnerRole {
+  readonly kind: 'FOLLOWING' | 'OBSERVING';
+  phase: LearnerPhase = 'CONNECTING';
+  conn: ConnId | undefined;
+  newEpoch: number | undefined;
+  private tries = 0;
+  private connectRef: string | undefined;
+  private syncMode: 'DIFF' | 'TRUNC' | 'SNAP' | undefined;
+  private newLeaderSeen = false;
+  /** Proposals received during sync and not logged yet (packetsNotLogged). */
+  private notLogged: Txn[] = [];
+  /** zxids committed during sync (packetsCommitted). */
+  private committedDuringSync: Zxid[] = [];
+  /** Logged (or being logged) proposals waiting for their COMMIT, in order (pendingTxns). */
+  private pending: Txn[] = [];
+
+  constructor(
+    private readonly p: PeerCore,
+    readonly leaderSid: number,
+    observer: boolean,
+  ) {
+    this.kind = observer ? 'OBSERVING' : 'FOLLOWING';
+  }
+
+  start(): void {
+    this.p.note(`s${this.p.sid} ${this.kind === 'OBSERVING' ? 'observes' : 'follows'} s${this.leaderSid}`, { zab: 'follow', leader: this.leaderSid });
+    this.connect();
+  }
+
+  private connect(): void {
+    const p = this.p;
+    this.tries++;
+    this.connectRef = `zab:connect:${this.tries}`;
+    p.fx.push({ kind: 'connect', to: nodeOf(p.cfg, this.leaderSid), port: QUORUM_PORT, ref: this.connectRef, timeoutTicks: p.cfg.initLimit * p.cfg.tickTimeMs });
+  }
+
+  ownsRef(ref: string): boolean {
+    return ref === this.connectRef;
+  }
+
+  onConnected(conn: ConnId): void {
+    const p = this.p;
+    this.conn = conn;
+    this.connectRef = undefined;
+    this.phase = 'DISCOVERY';
+    p.send(conn, { t: 'FOLLOWERINFO', sid: p.sid, acceptedEpoch: p.db.acceptedEpoch, observer: this.kind === 'OBSERVING' });
+    this.armReadTimeout();
+  }
+
+  onConnectFailed(): void {
+    this.connectRef = undefined;
+    if (this.tries >= CONNECT_TRIES) {
+      this.p.goLooking(`cannot connect to leader s${this.leaderSid} after ${this.tries} tries`);
+      return;
+    }
+    this.p.fx.push({ kind: 'set-timer', timer: CONNECT_TIMER, afterTicks: CONNECT_RETRY_MS });
+  }
+
+  onConnectRetry(): void {
+    if (this.phase === 'CONNECTING' && this.connectRef === undefined) this.connect();
+  }
+
+  onClosed(): void {
+    this.conn = undefined;
+    this.p.goLooking(`connection to leader s${this.leaderSid} closed`);
+  }
+
+  onReadTimeout(): void {
+    this.p.goLooking(`no word from leader s${this.leaderSid} within the read timeout`);
+  }
+
+  private armReadTimeout(): void {
+    const p = this.p;
+    const ticks = this.newLeaderSeen ? p.cfg.syncLimit : p.cfg.initLimit;
+    p.fx.push({ kind: 'set-timer', timer: READ_TIMER, afterTicks: ticks * p.cfg.tickTimeMs });
+  }
+
+  onPacket(pk: QuorumPacket): void {
+    this.armReadTimeout();
+    switch (pk.t) {
+      case 'LEADERINFO':
+        return this.onLeaderInfo(pk.newEpoch);
+      case 'DIFF':
+      case 'TRUNC':
+      case 'SNAP':
+        return this.onSyncMode(pk);
+      case 'PROPOSAL':
+        return this.onProposal(pk.txn);
+      case 'COMMIT':
+        return this.onCommit(pk.zxid);
+      case 'INFORM':
+        return this.onInform(pk.txn);
+      case 'NEWLEADER':
+        return this.onNewLeader(pk.zxid);
+      case 'UPTODATE':
+        return this.onUpToDate();
+      case 'PING':
+        if (this.conn !== undefined) this.p.send(this.conn, { t: 'PINGREPLY', touched: [] });
+        return;
+      default:
+        this.p.goLooking(`unexpected ${pk.t} from the leader`);
+    }
+  }
+
+  private onLeaderInfo(newEpoch: number): void {
+    const p = this.p;
+    if (this.phase !== 'DISCOVERY') return;
+    const conn = this.conn!;
+    const ack = (currentEpoch: number) => {
+      if (this.conn === conn) p.send(conn, { t: 'ACKEPOCH', currentEpoch, lastZxid: p.db.lastProcessedZxid });
+    };
+    if (newEpoch > p.db.acceptedEpoch) {
+      this.newEpoch = newEpoch;
+      // acceptedEpoch must be durable before the ACKEPOCH that promises it.
+      p.db.writeEpoch(ACCEPTED_EPOCH, newEpoch, p.fx, () => ack(p.db.currentEpoch));
+    } else if (newEpoch === p.db.acceptedEpoch) {
+      this.newEpoch = newEpoch;
+      ack(-1); // already accepted this epoch: do not count me, but here is where I am
+    } else {
+      p.goLooking(`leader s${this.leaderSid} proposed epoch ${newEpoch}, older than my acceptedEpoch ${p.db.acceptedEpoch}`);
+    }
+  }
+
+  private onSyncMode(pk: Extract<QuorumPacket, { t: 'DIFF' | 'TRUNC' | 'SNAP' }>): void {
+    const p = this.p;
+    this.phase = 'SYNCHRONIZATION';
+    this.syncMode = pk.t;
+    if (pk.t === 'TRUNC') p.db.truncateTo(pk.zxid, p.fx);
+    if (pk.t === 'SNAP') p.db.replaceWith(pk.snapshot, pk.sessions, pk.zxid, p.fx);
+    p.note(`s${p.sid} syncs by ${pk.t} (${formatZxid(pk.zxid)})`, { zab: 'sync-mode', mode: pk.t, zxid: pk.zxid });
+  }
+
+  private onProposal(txn: Txn): void {
+    const p = this.p;
+    if (this.phase === 'SYNCHRONIZATION') {
+      this.notLogged.push(txn);
+      return;
+    }
+    if (this.phase !== 'BROADCAST' || this.kind === 'OBSERVING') return;
+    this.pending.push(txn);
+    p.db.append(txn, p.fx); // ACKed in onDurable, after the fsync
+  }
+
+  private onCommit(zxid: Zxid): void {
+    if (this.phase === 'SYNCHRONIZATION') {
+      this.committedDuringSync.push(zxid);
+      return;
+    }
+    const head = this.pending[0];
+    if (head === undefined || compareZxid(head.zxid, zxid) !== 0) {
+      // ZooKeeper exits here (UNMATCHED_TXN_COMMIT); a peer that lost track must resync.
+      this.p.goLooking(`COMMIT ${formatZxid(zxid)} does not match the next pending txn ${head === undefined ? '(none)' : formatZxid(head.zxid)}`);
+      return;
+    }
+    this.pending.shift();
+    this.p.db.apply(head);
+  }
+
+  private onInform(txn: Txn): void {
+    const p = this.p;
+    if (this.phase === 'SYNCHRONIZATION') {
+      this.notLogged.push(txn);
+      this.committedDuringSync.push(txn.zxid);
+      return;
+    }
+    p.db.append(txn, p.fx);
+    p.db.apply(txn);
+  }
+
+  /** NEWLEADER: log and fsync what was committed, then currentEpoch, then ACK (3.9.3+ order). */
+  private onNewLeader(zxid: Zxid): void {
+    const p = this.p;
+    if (this.phase !== 'SYNCHRONIZATION' || zxid.epoch !== this.newEpoch) {
+      p.goLooking(`NEWLEADER ${formatZxid(zxid)} out of place`);
+      return;
+    }
+    this.newLeaderSeen = true;
+    this.armReadTimeout();
+    for (const z of this.committedDuringSync) {
+      const i = this.notLogged.findIndex((t) => compareZxid(t.zxid, z) === 0);
+      if (i < 0) continue;
+      const [txn] = this.notLogged.splice(i, 1);
+      p.db.append(txn, p.fx);
+      p.db.apply(txn);
+    }
+    this.committedDuringSync = [];
+    const conn = this.conn;
+    const epoch = zxid.epoch;
+    p.db.afterDurable(() => {
+      p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {
+        if (this.conn !== conn || conn === undefined) return;
+        p.db.markEpochStart({ epoch, counter: 0 });
+        p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
+      });
+    });
+  }
+
+  private onUpToDate(): void {
+    const p = this.p;
+    if (this.phase !== 'SYNCHRONIZATION' || !this.newLeaderSeen) return;
+    this.phase = 'BROADCAST';
+    p.updateElectionVote(this.newEpoch!);
+    p.note(`s${p.sid} is up to date with leader s${this.leaderSid} (epoch ${this.newEpoch})`, { zab: 'uptodate', leader: this.leaderSid, epoch: this.newEpoch });
+    p.send(this.conn!, { t: 'ACK', zxid: { epoch: this.newEpoch!, counter: 0 } });
+    // Proposals still uncommitted go through the normal pipeline now: logged, ACKed, then committed.
+    const rest = this.notLogged;
+    this.notLogged = [];
+    for (const txn of rest) this.onProposal(txn);
+    // COMMITs that came between NEWLEADER and UPTODATE apply now, in order.
+    const commits = this.committedDuringSync;
+    this.committedDuringSync = [];
+    for (const z of commits) this.onCommit(z);
+  }
+
+  /** The log made these durable: a follower ACKs each proposal. */
+  onDurable(txns: Txn[]): void {
+    if (this.kind === 'OBSERVING' || this.phase !== 'BROADCAST' || this.conn === undefined) return;
+    for (const t of txns) if (this.pending.some((x) => compareZxid(x.zxid, t.zxid) === 0)) this.p.send(this.conn, { t: 'ACK', zxid: t.zxid });
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * What the role handlers (leader, learner) share: the server's identity, configuration, database,
+ * the effects of the current step, and the way back to LOOKING.
+ */
+import type { ConnId, Effect, StepContext } from '../../contract/node.js';
+import type { EnsembleConfig } from './ensemble-config.js';
+import type { QuorumPacket } from './packets.js';
+import type { ReplicaDb } from './replica-db.js';
+
+export interface PeerCore {
+  readonly sid: number;
+  readonly cfg: EnsembleConfig;
+  readonly db: ReplicaDb;
+  /** Effects of the step being handled. */
+  fx: Effect<unknown>[];
+  ctx: StepContext;
+  send(conn: ConnId, p: QuorumPacket): void;
+  note(text: string, data?: Record<string, unknown>): void;
+  /** Leave the current role (closing its connections) and start a new election. */
+  goLooking(reason: string): void;
+  /** After sync: the vote others see names the new epoch (updateElectionVote, ZOOKEEPER-1732). */
+  updateElectionVote(epoch: number): void;
+}
+
+export const TICK_TIMER = 'zab:tick';
+export const INIT_TIMER = 'zab:init-limit';
+export const READ_TIMER = 'zab:read-timeout';
+export const CONNECT_TIMER = 'zab:connect-retry';

@@ -1,0 +1,218 @@
+/**
+ * A ZooKeeper server in an ensemble (QuorumPeer): its role loop — LOOKING (Fast Leader Election),
+ * then LEADING, FOLLOWING or OBSERVING until the role fails, then LOOKING again — over one
+ * database that survives role changes in memory and is rebuilt from disk at a restart.
+ *
+ * Ports: 'election' (FLE), 'quorum' (leader ↔ learners). The harness can inject writes at the
+ * leader with a `call` input `{ write: WriteRequest }` until client requests reach the ensemble.
+ */
+import type { ConnId, DurableView, Effect, Input, NodeProgram, Step, StepContext } from '../../contract/node.js';
+import type { WriteRequest } from '../prep.js';
+import { formatZxid } from '../zxid.js';
+import { FastLeaderElection, type ElectionDecision } from '../election/election.js';
+import { nodeOf, observers, sidOf, voters, type EnsembleConfig } from './ensemble-config.js';
+import { LeaderRole } from './leader-role.js';
+import { LearnerRole } from './learner-role.js';
+import { QUORUM_PORT, type QuorumPacket } from './packets.js';
+import { CONNECT_TIMER, INIT_TIMER, READ_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
+import { ReplicaDb } from './replica-db.js';
+
+export type PeerRole = { kind: 'LOOKING' } | LeaderRole | LearnerRole | { kind: 'HALTED'; why: string };
+
+/** What the harness may ask of a peer through `world.call`. */
+export type PeerCall = { write: WriteRequest; sessionId?: string; done?: (zxid: string | undefined) => void };
+
+export class QuorumPeer implements PeerCore {
+  fx: Effect<unknown>[] = [];
+  ctx: StepContext;
+  role: PeerRole = { kind: 'LOOKING' };
+  readonly fle: FastLeaderElection;
+  /** The vote of the last election this peer decided. */
+  private vote: ElectionDecision['vote'] | undefined;
+
+  constructor(
+    readonly sid: number,
+    readonly cfg: EnsembleConfig,
+    readonly db: ReplicaDb,
+    ctx: StepContext,
+  ) {
+    this.ctx = ctx;
+    this.fle = new FastLeaderElection({
+      myid: sid,
+      voters: voters(cfg),
+      observers: observers(cfg),
+      nodeOf: (s: number) => nodeOf(cfg, s),
+      finalizeWaitMs: cfg.finalizeWaitMs,
+      minNotificationIntervalMs: cfg.minNotificationIntervalMs,
+      maxNotificationIntervalMs: cfg.maxNotificationIntervalMs,
+      cnxTimeoutMs: cfg.cnxTimeoutMs,
+    });
+  }
+
+  // ------------------------------------------------------------------ PeerCore
+
+  send(conn: ConnId, p: QuorumPacket): void {
+    this.fx.push({ kind: 'send', conn, msg: p });
+  }
+
+  note(text: string, data?: Record<string, unknown>): void {
+    this.fx.push(data === undefined ? { kind: 'note', text } : { kind: 'note', text, data });
+  }
+
+  goLooking(reason: string): void {
+    const r = this.role;
+    if (r.kind === 'HALTED') return;
+    if (r instanceof LeaderRole) for (const c of r.connections()) this.fx.push({ kind: 'close', conn: c });
+    if (r instanceof LearnerRole && r.conn !== undefined) this.fx.push({ kind: 'close', conn: r.conn });
+    for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER]) this.fx.push({ kind: 'cancel-timer', timer });
+    if (r.kind !== 'LOOKING') this.note(`s${this.sid} goes back to LOOKING: ${reason}`, { zab: 'looking', reason });
+    this.role = { kind: 'LOOKING' };
+    const ff = this.db.fastForward();
+    if (ff > 0) this.note(`s${this.sid} fast-forwards ${ff} logged txn(s) into memory, now at ${formatZxid(this.db.lastProcessedZxid)}`, { zab: 'fast-forward', count: ff });
+    this.fle.lookForLeader({ lastZxid: this.db.lastProcessedZxid, currentEpoch: this.db.currentEpoch }, this.ctx, this.fx as never);
+  }
+
+  updateElectionVote(epoch: number): void {
+    const r = this.role;
+    if (this.vote === undefined || (r.kind !== 'LEADING' && r.kind !== 'FOLLOWING' && r.kind !== 'OBSERVING')) return;
+    this.vote = { ...this.vote, peerEpoch: epoch };
+    this.fle.setPeerState(r.kind, this.vote);
+  }
+
+  // ------------------------------------------------------------------ the role loop
+
+  private onDecision(d: ElectionDecision): void {
+    this.vote = d.vote;
+    if (d.state === 'LEADING') {
+      const leader = new LeaderRole(this);
+      this.role = leader;
+      leader.start();
+    } else {
+      const learner = new LearnerRole(this, d.vote.leader, d.state === 'OBSERVING');
+      this.role = learner;
+      learner.start();
+    }
+  }
+
+  handle(input: Input<unknown>): void {
+    const r = this.role;
+    if (r.kind === 'HALTED') return;
+    if (this.fle.owns(input)) {
+      const d = this.fle.onInput(input as never, this.ctx, this.fx as never);
+      if (d !== undefined && r.kind === 'LOOKING') this.onDecision(d);
+      return;
+    }
+    switch (input.kind) {
+      case 'call':
+        return this.onCall(input.call as PeerCall);
+      case 'timer':
+        return this.onTimer(input.timer);
+      case 'disk-done':
+        return this.onDiskDone(input);
+      case 'accepted':
+        if (input.port !== QUORUM_PORT) return;
+        if (r instanceof LeaderRole) r.onAccepted(input.conn);
+        else this.fx.push({ kind: 'close', conn: input.conn });
+        return;
+      case 'connected':
+        if (r instanceof LearnerRole && r.ownsRef(input.ref)) r.onConnected(input.conn);
+        else this.fx.push({ kind: 'close', conn: input.conn });
+        return;
+      case 'connect-failed':
+        if (r instanceof LearnerRole && r.ownsRef(input.ref)) r.onConnectFailed();
+        return;
+      case 'closed':
+        if (r instanceof LeaderRole) r.onClosed(input.conn);
+        else if (r instanceof LearnerRole && r.conn === input.conn) r.onClosed();
+        return;
+      case 'deliver': {
+        const pk = input.msg as QuorumPacket;
+        if (r instanceof LeaderRole) r.onPacket(input.conn, pk);
+        else if (r instanceof LearnerRole && r.conn === input.conn) r.onPacket(pk);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private onTimer(timer: string): void {
+    const r = this.role;
+    if (timer === TICK_TIMER && r instanceof LeaderRole) r.onTick();
+    else if (timer === INIT_TIMER && r instanceof LeaderRole) r.onInitTimeout();
+    else if (timer === READ_TIMER && r instanceof LearnerRole) r.onReadTimeout();
+    else if (timer === CONNECT_TIMER && r instanceof LearnerRole) r.onConnectRetry();
+  }
+
+  private onDiskDone(input: Extract<Input<unknown>, { kind: 'disk-done' }>): void {
+    const { durable, failed } = this.db.onDiskDone(input.ref, input.ok, this.fx);
+    if (failed !== undefined) {
+      // ZooKeeper's sync thread exits the process on a disk error.
+      this.halt(`disk ${input.op} of ${input.file} failed (${input.error ?? 'error'})`);
+      return;
+    }
+    const r = this.role;
+    if (durable.length === 0) return;
+    if (r instanceof LeaderRole) r.onDurable(durable);
+    else if (r instanceof LearnerRole) r.onDurable(durable);
+  }
+
+  private onCall(call: PeerCall): void {
+    const r = this.role;
+    const txn = r instanceof LeaderRole ? r.propose(call.write, call.sessionId ?? '0x0000000000000000') : undefined;
+    call.done?.(txn === undefined ? undefined : formatZxid(txn.zxid));
+  }
+
+  halt(why: string): void {
+    this.goLooking(why);
+    this.role = { kind: 'HALTED', why };
+    this.note(`s${this.sid} stops: ${why}`, { zab: 'halted', why });
+  }
+}
+
+export interface PeerState {
+  peer: QuorumPeer;
+}
+
+/** The node program of every server of an ensemble. */
+export function quorumPeerProgram(cfg: EnsembleConfig): NodeProgram<PeerState, unknown> {
+  const within = (peer: QuorumPeer, ctx: StepContext, fn: () => void): Effect<unknown>[] => {
+    peer.ctx = ctx;
+    peer.fx = [];
+    fn();
+    const fx = peer.fx;
+    peer.fx = [];
+    return fx;
+  };
+  return {
+    boot(ctx: StepContext, disk: DurableView): Step<PeerState, unknown> {
+      const sid = sidOf(cfg, ctx.self);
+      const early: Effect<unknown>[] = [];
+      const { db, problem } = ReplicaDb.load(disk, cfg.commitLogCount, early);
+      const peer = new QuorumPeer(sid, cfg, db, ctx);
+      const fx = within(peer, ctx, () => {
+        if (problem !== undefined) {
+          peer.role = { kind: 'HALTED', why: problem };
+          peer.note(`s${sid} cannot start: ${problem}`, { zab: 'halted', why: problem });
+          return;
+        }
+        peer.note(`s${sid} starts at ${formatZxid(db.lastProcessedZxid)}, acceptedEpoch ${db.acceptedEpoch}, currentEpoch ${db.currentEpoch}`, {
+          zab: 'boot',
+          zxid: db.lastProcessedZxid,
+          acceptedEpoch: db.acceptedEpoch,
+          currentEpoch: db.currentEpoch,
+        });
+        peer.fle.start(ctx, peer.fx as never);
+        peer.goLooking('boot');
+      });
+      return { state: { peer }, effects: [...early, ...fx] };
+    },
+    step(state: PeerState, input: Input<unknown>, ctx: StepContext): Step<PeerState, unknown> {
+      return { state, effects: within(state.peer, ctx, () => state.peer.handle(input)) };
+    },
+    inspect(state: PeerState) {
+      const r = state.peer.role;
+      return { role: r.kind === 'HALTED' ? 'halted' : r.kind };
+    },
+  };
+}

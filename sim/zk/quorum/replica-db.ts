@@ -1,0 +1,243 @@
+/**
+ * A quorum server's database (ZooKeeper's ZKDatabase + FileTxnSnapLog): the tree, the transaction
+ * log as it is on disk (committed or not), the committed-proposal window used for DIFF syncs, the
+ * two epoch files, and snapshots. It issues the disk effects and tells its owner when an fsync made
+ * log entries durable or an epoch file is safely written.
+ *
+ * Restart rebuilds the tree from the newest readable snapshot plus *every* later logged
+ * transaction, committed or not, as ZooKeeper does: it is the next leader's TRUNC/DIFF/SNAP that
+ * removes an uncommitted suffix.
+ */
+import type { DurableView, Effect } from '../../contract/node.js';
+import type { SessionId } from '../../client/zk-client.js';
+import { DataTree, type Applied, type TreeSnapshot } from '../data-tree.js';
+import type { Txn } from '../txn.js';
+import { compareZxid, formatZxid, ZERO_ZXID, type Zxid } from '../zxid.js';
+
+export const TXN_LOG = 'txnlog';
+export const ACCEPTED_EPOCH = 'acceptedEpoch';
+export const CURRENT_EPOCH = 'currentEpoch';
+
+interface SnapshotFile {
+  zxid: Zxid;
+  tree: TreeSnapshot;
+  sessions: [SessionId, number][];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the database only issues disk and note effects
+type Fx = Effect<any>[];
+
+export class ReplicaDb {
+  tree = new DataTree();
+  /** The log as on disk, in order (index i is record i of TXN_LOG). */
+  log: Txn[] = [];
+  /** The last `commitLogCount` committed transactions, for DIFF syncs. */
+  committedLog: Txn[] = [];
+  sessions = new Map<SessionId, number>();
+  /**
+   * Every transaction this incarnation applied, in order, for the invariant monitors; `gen` counts
+   * rebuilds of the tree (TRUNC, SNAP), after which the order starts again.
+   */
+  readonly applied: { zxid: Zxid; body: string; gen: number }[] = [];
+  private gen = 0;
+  acceptedEpoch = 0;
+  currentEpoch = 0;
+  /** Snapshot the tree was last loaded from (kept to rebuild after a TRUNC). */
+  private base: SnapshotFile | undefined;
+  private durableCount = 0;
+  private syncingTo: number | undefined;
+  private readonly continuations = new Map<string, () => void>();
+  private nextRef = 0;
+  /** Waiting for the log to be durable up to a length. */
+  private durableWaiters: { length: number; then: () => void }[] = [];
+
+  constructor(private readonly commitLogCount: number) {}
+
+  /** Loads what survived on disk. Returns why the server must not start, if it must not. */
+  static load(disk: DurableView, commitLogCount: number, fx: Fx): { db: ReplicaDb; problem?: string } {
+    const db = new ReplicaDb(commitLogCount);
+    const epoch = (name: string): number | string => {
+      const r = disk.readFile(name);
+      if (r === undefined) return 0;
+      if (!r.ok) return `${name} is unreadable (${r.reason})`;
+      return r.data as number;
+    };
+    const a = epoch(ACCEPTED_EPOCH);
+    const c = epoch(CURRENT_EPOCH);
+    if (typeof a === 'string') return { db, problem: a };
+    if (typeof c === 'string') return { db, problem: c };
+    db.acceptedEpoch = a;
+    db.currentEpoch = c;
+    for (const name of disk.files().filter((f) => f.startsWith('snapshot.')).sort().reverse()) {
+      const r = disk.readFile(name);
+      if (r === undefined || !r.ok) continue;
+      db.base = r.data as SnapshotFile;
+      break;
+    }
+    const records = disk.readLog(TXN_LOG);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      if (!r.ok && r.reason === 'checksum') return { db, problem: `${TXN_LOG} record ${i} fails its checksum` };
+      if (!r.ok) {
+        fx.push({ kind: 'truncate', file: TXN_LOG, length: i, ref: 'db:truncate' });
+        break;
+      }
+      db.log.push(r.data as Txn);
+    }
+    db.durableCount = db.log.length;
+    db.rebuild();
+    const last = db.lastLoggedZxid();
+    // ZooKeeper refuses to start when its log runs ahead of the epoch it accepted.
+    if (last.epoch > db.currentEpoch) return { db, problem: `the current epoch ${db.currentEpoch} is older than the last zxid ${formatZxid(last)}` };
+    return { db };
+  }
+
+  /** The tree from the base snapshot plus every logged transaction after it. */
+  private rebuild(): void {
+    this.gen++;
+    this.tree = this.base === undefined ? new DataTree() : DataTree.fromSnapshot(this.base.tree);
+    this.sessions = new Map(this.base?.sessions ?? []);
+    this.committedLog = [];
+    const from = this.base?.zxid ?? ZERO_ZXID;
+    for (const txn of this.log) if (compareZxid(txn.zxid, from) > 0) this.apply(txn);
+  }
+
+  get lastProcessedZxid(): Zxid {
+    return this.tree.lastProcessedZxid;
+  }
+
+  /** The newest zxid in the log (or of the snapshot when the log is empty). */
+  lastLoggedZxid(): Zxid {
+    const last = this.log.at(-1)?.zxid ?? ZERO_ZXID;
+    const snap = this.base?.zxid ?? ZERO_ZXID;
+    return compareZxid(last, snap) >= 0 ? last : snap;
+  }
+
+  /** Applies a committed transaction to the tree. */
+  apply(txn: Txn): Applied {
+    const applied = this.tree.apply(txn);
+    this.applied.push({ zxid: txn.zxid, body: JSON.stringify(txn.body), gen: this.gen });
+    const b = txn.body;
+    if (b.type === 'createSession') this.sessions.set(b.sessionId, b.timeoutMs);
+    if (b.type === 'closeSession') this.sessions.delete(b.sessionId);
+    this.committedLog.push(txn);
+    if (this.committedLog.length > this.commitLogCount) this.committedLog.shift();
+    return applied;
+  }
+
+  /**
+   * ZKDatabase.fastForwardDataBase: when a role ends, apply what is in the log but not in memory,
+   * so the zxid this server reports (vote, ACKEPOCH) matches its log (the ZOOKEEPER-2845 fix).
+   * Otherwise a logged, never-committed proposal hides from the next leader's TRUNC and reappears
+   * at the next restart.
+   */
+  fastForward(): number {
+    let n = 0;
+    for (const txn of this.log) {
+      if (compareZxid(txn.zxid, this.tree.lastProcessedZxid) > 0) {
+        this.apply(txn);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** After activation the tree reports (epoch, 0) even without a transaction in that epoch. */
+  markEpochStart(z: Zxid): void {
+    if (compareZxid(z, this.tree.lastProcessedZxid) > 0) this.tree.lastProcessedZxid = z;
+  }
+
+  // ------------------------------------------------------------------ the log
+
+  /** Hands a transaction to the log; `durable()` reports it once an fsync covered it. */
+  append(txn: Txn, fx: Fx): void {
+    this.log.push(txn);
+    fx.push({ kind: 'append', file: TXN_LOG, record: txn, ref: 'db:append' });
+    if (this.syncingTo === undefined) this.startFsync(fx);
+  }
+
+  private startFsync(fx: Fx): void {
+    this.syncingTo = this.log.length;
+    fx.push({ kind: 'fsync', file: TXN_LOG, ref: 'db:fsync' });
+  }
+
+  /** Log entries not known durable yet. */
+  get unsynced(): number {
+    return this.log.length - this.durableCount;
+  }
+
+  /**
+   * A disk completion. Returns the transactions an fsync just made durable (in log order), runs
+   * any epoch/snapshot continuation, or reports a failed operation.
+   */
+  onDiskDone(ref: string, ok: boolean, fx: Fx): { durable: Txn[]; failed?: string } {
+    if (!ok && ref !== 'db:truncate') return { durable: [], failed: ref };
+    if (ref === 'db:fsync') {
+      const from = this.durableCount;
+      this.durableCount = Math.min(this.syncingTo ?? from, this.log.length);
+      this.syncingTo = undefined;
+      if (this.log.length > this.durableCount) this.startFsync(fx);
+      const ready = this.durableWaiters.filter((w) => w.length <= this.durableCount);
+      this.durableWaiters = this.durableWaiters.filter((w) => w.length > this.durableCount);
+      for (const w of ready) w.then();
+      return { durable: this.log.slice(from, this.durableCount) };
+    }
+    const k = this.continuations.get(ref);
+    if (k !== undefined) {
+      this.continuations.delete(ref);
+      k();
+    }
+    return { durable: [] };
+  }
+
+  /** Runs `then` once everything appended so far is durable (at once if it already is). */
+  afterDurable(then: () => void): void {
+    if (this.durableCount >= this.log.length) then();
+    else this.durableWaiters.push({ length: this.log.length, then });
+  }
+
+  /** TRUNC: keep the log up to `zxid`, and rebuild the tree from it, as ZKDatabase.truncateLog does. */
+  truncateTo(zxid: Zxid, fx: Fx): void {
+    let keep = this.log.length;
+    while (keep > 0 && compareZxid(this.log[keep - 1].zxid, zxid) > 0) keep--;
+    if (keep === this.log.length) return;
+    this.log.length = keep;
+    this.durableCount = Math.min(this.durableCount, keep);
+    for (const w of this.durableWaiters) w.length = Math.min(w.length, keep);
+    if (this.syncingTo !== undefined) this.syncingTo = Math.min(this.syncingTo, keep);
+    fx.push({ kind: 'truncate', file: TXN_LOG, length: keep, ref: 'db:truncate' });
+    if (this.base !== undefined && compareZxid(this.base.zxid, zxid) > 0) this.base = undefined;
+    this.rebuild();
+  }
+
+  /** SNAP: the leader's state replaces ours; our log is cleared and the snapshot persisted. */
+  replaceWith(snapshot: TreeSnapshot, sessions: [SessionId, number][], zxid: Zxid, fx: Fx): void {
+    this.base = { zxid, tree: snapshot, sessions };
+    this.log = [];
+    this.durableCount = 0;
+    this.syncingTo = undefined;
+    fx.push({ kind: 'truncate', file: TXN_LOG, length: 0, ref: 'db:truncate' });
+    this.rebuild();
+    this.tree.lastProcessedZxid = zxid;
+    this.writeSnapshot(fx);
+  }
+
+  writeSnapshot(fx: Fx, then?: () => void): void {
+    const z = this.tree.lastProcessedZxid;
+    const file = `snapshot.${z.epoch.toString(16).padStart(8, '0')}${z.counter.toString(16).padStart(8, '0')}`;
+    const data: SnapshotFile = { zxid: z, tree: this.tree.snapshot(), sessions: [...this.sessions] };
+    fx.push({ kind: 'write', file, data, ref: 'db:snapshot' });
+    const ref = `db:k${this.nextRef++}`;
+    if (then !== undefined) this.continuations.set(ref, then);
+    fx.push({ kind: 'fsync', file, ref });
+  }
+
+  /** Writes an epoch file; `then` runs once it is durable (ACKEPOCH, NEWLEADER ACK wait for it). */
+  writeEpoch(file: typeof ACCEPTED_EPOCH | typeof CURRENT_EPOCH, value: number, fx: Fx, then: () => void): void {
+    if (file === ACCEPTED_EPOCH) this.acceptedEpoch = value;
+    else this.currentEpoch = value;
+    const ref = `db:k${this.nextRef++}`;
+    this.continuations.set(ref, then);
+    fx.push({ kind: 'write', file, data: value, ref: 'db:epoch' }, { kind: 'fsync', file, ref });
+  }
+}

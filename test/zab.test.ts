@@ -1,0 +1,152 @@
+// ZAB in an ensemble: election, discovery, sync (DIFF / TRUNC / SNAP), broadcast, failure detection.
+import { describe, expect, it } from 'vitest';
+import { EnsembleWorld } from '../sim/harness/ensemble-world.js';
+import { ZabInvariants } from '../sim/check/zab-invariants.js';
+import type { NodeId } from '../sim/contract/node.js';
+
+function ensemble(options: ConstructorParameters<typeof EnsembleWorld>[0] = {}) {
+  const ew = new EnsembleWorld(options);
+  const inv = new ZabInvariants(ew.world, ew.servers);
+  ew.trace.subscribe(() => inv.check());
+  return { ew, inv };
+}
+
+const create = (path: string) => ({ op: 'create' as const, path, data: path, mode: 'PERSISTENT' as const });
+
+/** Every running server's tree as path → data, for comparing replicas. */
+function treeOf(ew: EnsembleWorld, node: NodeId): string {
+  const t = ew.peer(node)!.db.tree;
+  return t
+    .sortedPaths()
+    .map((p) => `${p}=${t.get(p)!.data}`)
+    .join(' ');
+}
+
+function expectClean(inv: ZabInvariants) {
+  const v = inv.finish();
+  expect(v.violations).toEqual([]);
+  expect(v.status).toBe('pass');
+}
+
+describe('first election and broadcast', () => {
+  it.each([3, 5])('%i servers elect the highest sid and replicate writes to all', (n) => {
+    const { ew, inv } = ensemble({ servers: n });
+    ew.runUntil(() => ew.settled(), 30_000);
+    expect(ew.leader()).toBe(`s${n}`);
+    expect(ew.now).toBeLessThan(3000);
+    for (let i = 0; i < 20; i++) expect(ew.write(create(`/n${i}`))).toBeDefined();
+    ew.advance(1000);
+    const trees = ew.servers.map((s) => treeOf(ew, s));
+    expect(new Set(trees).size).toBe(1);
+    expect(trees[0]).toContain('/n19=/n19');
+    expectClean(inv);
+  });
+});
+
+describe('failures', () => {
+  it('leader crash: the others elect a new leader in a new epoch and keep every committed write', () => {
+    const { ew, inv } = ensemble({ servers: 3 });
+    ew.runUntil(() => ew.settled());
+    for (let i = 0; i < 10; i++) ew.write(create(`/a${i}`));
+    ew.advance(500);
+    const crashAt = ew.now;
+    ew.fault({ kind: 'crash', node: 's3', mode: 'process' });
+    ew.runUntil(() => ew.settled());
+    expect(ew.leader()).toBe('s2');
+    expect((ew.peer('s2')!.role as { epoch: number }).epoch).toBe(2);
+    console.log(`leader crash → new leader serving after ${ew.now - crashAt} ms`);
+    expect(treeOf(ew, 's2')).toContain('/a9=/a9');
+    // The old leader comes back, joins as a follower and catches up.
+    ew.fault({ kind: 'restart', node: 's3' });
+    ew.write(create('/after'));
+    ew.runUntil(() => ew.settled() && ew.role('s3') === 'FOLLOWING');
+    ew.advance(2000);
+    expect(treeOf(ew, 's3')).toBe(treeOf(ew, 's2'));
+    expectClean(inv);
+  });
+
+  it('a partitioned leader steps down within about syncLimit ticks; its uncommitted writes are truncated', () => {
+    const { ew, inv } = ensemble({ servers: 3 });
+    ew.runUntil(() => ew.settled());
+    ew.write(create('/before'));
+    ew.advance(500);
+    ew.fault({ kind: 'isolate', node: 's3' });
+    const cut = ew.now;
+    ew.write(create('/lost')); // proposed by the isolated leader, never committed
+    ew.runUntil(() => ew.role('s3') === 'LOOKING', 30_000);
+    const steppedDown = ew.now - cut;
+    expect(steppedDown).toBeLessThanOrEqual((5 + 2) * 2000);
+    ew.runUntil(() => ew.leader() === 's2');
+    ew.write(create('/new'));
+    ew.fault({ kind: 'heal' });
+    ew.runUntil(() => ew.settled() && ew.role('s3') === 'FOLLOWING', 120_000);
+    ew.advance(2000);
+    expect(treeOf(ew, 's3')).toBe(treeOf(ew, 's2'));
+    expect(treeOf(ew, 's3')).not.toContain('/lost');
+    expect(treeOf(ew, 's3')).toContain('/new');
+    expectClean(inv);
+  });
+
+  it('a follower that missed more than the committed log holds is synced by SNAP', () => {
+    const { ew, inv } = ensemble({ servers: 3, config: { commitLogCount: 5 } });
+    ew.runUntil(() => ew.settled());
+    ew.fault({ kind: 'crash', node: 's1', mode: 'process' });
+    for (let i = 0; i < 30; i++) ew.write(create(`/m${i}`));
+    ew.advance(500);
+    ew.fault({ kind: 'restart', node: 's1' });
+    ew.runUntil(() => ew.settled() && ew.role('s1') === 'FOLLOWING');
+    ew.advance(1000);
+    expect(treeOf(ew, 's1')).toBe(treeOf(ew, 's3'));
+    expectClean(inv);
+  });
+
+  it('observers replicate committed writes but never vote', () => {
+    const { ew, inv } = ensemble({ servers: 4, observers: 1 });
+    ew.runUntil(() => ew.settled());
+    expect(ew.leader()).toBe('s3'); // s4 is an observer and cannot lead
+    expect(ew.role('s4')).toBe('OBSERVING');
+    for (let i = 0; i < 5; i++) ew.write(create(`/o${i}`));
+    ew.advance(1000);
+    expect(treeOf(ew, 's4')).toBe(treeOf(ew, 's3'));
+    expectClean(inv);
+  });
+
+  it('a machine crash of a follower loses its unsynced log entries; it resyncs on restart', () => {
+    const { ew, inv } = ensemble({ servers: 3, disk: { fsyncLatency: { minTicks: 20, maxTicks: 40 } } });
+    ew.runUntil(() => ew.settled());
+    for (let i = 0; i < 10; i++) ew.write(create(`/p${i}`));
+    ew.advance(5);
+    ew.fault({ kind: 'crash', node: 's1', mode: 'machine' });
+    ew.advance(1000);
+    ew.fault({ kind: 'restart', node: 's1' });
+    ew.runUntil(() => ew.settled() && ew.role('s1') === 'FOLLOWING');
+    ew.advance(1000);
+    expect(treeOf(ew, 's1')).toBe(treeOf(ew, 's3'));
+    expectClean(inv);
+  });
+});
+
+describe('the ZOOKEEPER-2845 fix (fast-forward of the retained database)', () => {
+  it('a leader cut off with a logged, uncommitted proposal reports it when it looks again, and the new leader truncates it', () => {
+    const { ew, inv } = ensemble({ servers: 3 });
+    ew.runUntil(() => ew.settled());
+    ew.write(create('/before'));
+    ew.advance(500);
+    ew.fault({ kind: 'isolate', node: 's3' });
+    ew.write(create('/lost'));
+    ew.runUntil(() => ew.role('s3') === 'LOOKING', 30_000);
+    expect(ew.peer('s3')!.db.lastProcessedZxid).toEqual({ epoch: 1, counter: 2 }); // fast-forwarded
+    ew.runUntil(() => ew.leader() === 's2');
+    ew.fault({ kind: 'heal' });
+    ew.runUntil(() => ew.settled() && ew.role('s3') === 'FOLLOWING', 120_000);
+    ew.advance(1000);
+    expect(ew.peer('s3')!.db.log.map((t) => t.zxid)).not.toContainEqual({ epoch: 1, counter: 2 });
+    expectClean(inv); // HistoryConsistency: s3's log holds nothing the leader lacks
+    // After a restart, nothing of /lost comes back.
+    ew.fault({ kind: 'crash', node: 's3', mode: 'process', restartAfterTicks: 100 });
+    ew.runUntil(() => ew.settled() && ew.role('s3') === 'FOLLOWING' && ew.now > 0, 120_000);
+    ew.advance(1000);
+    expect(treeOf(ew, 's3')).not.toContain('/lost');
+    expectClean(inv);
+  });
+});
