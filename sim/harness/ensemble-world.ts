@@ -94,12 +94,15 @@ export class EnsembleWorld {
     this.world.faults.apply({ ...spec, at: this.kernel.now } as FaultSpec);
   }
 
-  /** Proposes a write at the current leader; the zxid it got, or undefined when nobody leads. */
-  write(req: WriteRequest): string | undefined {
+  /**
+   * Proposes a write at the current leader; the zxid it got, or undefined when nobody leads.
+   * `committed` runs when the leader commits it.
+   */
+  write(req: WriteRequest, committed?: () => void): string | undefined {
     const l = this.leader();
     if (l === undefined) return undefined;
     let zxid: string | undefined;
-    const call: PeerCall = { write: req, done: (z) => (zxid = z) };
+    const call: PeerCall = { write: req, done: (z) => (zxid = z), committed };
     this.world.call(l, call);
     return zxid;
   }

@@ -25,6 +25,21 @@ export interface EnsembleConfig {
   commitLogCount: number;
   /** The counter a new epoch starts from (zookeeper.testingonly.initialZxid), to reach overflow. */
   initialCounter: number;
+  /**
+   * Time a server spends between deciding its role and acting on it (building the Leader or
+   * Follower, loading the database, binding the learner port), drawn uniformly. Processing time is
+   * otherwise zero in the simulator; these two ranges are calibrated to a real 3.8 ensemble on this
+   * machine class (docs/fidelity-failover.md). A learner that connects before its leader has bound
+   * its port is refused and retries 100 ms later, as in ZooKeeper.
+   */
+  leaderStartupMs: { min: number; max: number };
+  learnerStartupMs: { min: number; max: number };
+  /**
+   * Time from a role failing (leader connection lost, timeout) to the new election starting: the
+   * role's shutdown. Until then the election side still answers as FOLLOWING/LEADING, which is
+   * how a survivor's first vote can be lost in a real failover.
+   */
+  roleShutdownMs: { min: number; max: number };
   finalizeWaitMs: number;
   minNotificationIntervalMs: number;
   maxNotificationIntervalMs: number;
@@ -43,6 +58,9 @@ export function ensembleConfig(servers: ServerEntry[], overrides: Partial<Omit<E
     snapCount: 100_000,
     commitLogCount: 500,
     initialCounter: 0,
+    leaderStartupMs: { min: 10, max: 60 },
+    learnerStartupMs: { min: 0, max: 10 },
+    roleShutdownMs: { min: 2, max: 15 },
     finalizeWaitMs: 200,
     minNotificationIntervalMs: 200,
     maxNotificationIntervalMs: 60_000,

@@ -34,6 +34,8 @@ interface LearnerHandler {
 interface Proposal {
   txn: Txn;
   acks: Set<number>;
+  /** Told when the proposal commits (the harness's stand-in for a client reply). */
+  onCommit?: () => void;
 }
 
 export type LeaderPhase = 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
@@ -67,6 +69,8 @@ export class LeaderRole {
   start(): void {
     const p = this.p;
     p.note(`s${p.sid} leads: discovery, waiting for a quorum of FOLLOWERINFO`, { zab: 'lead', sid: p.sid });
+    // Leader.lead → ZooKeeperServer.loadData ends with a snapshot of the database it leads from.
+    p.db.writeSnapshot(p.fx);
     this.connecting.set(p.sid, p.db.acceptedEpoch);
     p.fx.push({ kind: 'set-timer', timer: INIT_TIMER, afterTicks: p.cfg.initLimit * p.cfg.tickTimeMs });
     this.maybeChooseEpoch();
@@ -270,7 +274,7 @@ export class LeaderRole {
   // ------------------------------------------------------------------ broadcast
 
   /** Prepares and proposes a write; false when not serving (or the counter would overflow). */
-  propose(req: WriteRequest, sessionId: string): Txn | undefined {
+  propose(req: WriteRequest, sessionId: string, onCommit?: () => void): Txn | undefined {
     const p = this.p;
     if (this.phase !== 'BROADCAST') return undefined;
     const next = { epoch: this.epoch!, counter: this.lastProposed.counter + 1 };
@@ -281,7 +285,7 @@ export class LeaderRole {
     }
     const txn = this.prep.prepare(req, sessionId, next, p.ctx.wallNow);
     this.lastProposed = next;
-    this.outstanding.push({ txn, acks: new Set() });
+    this.outstanding.push({ txn, acks: new Set(), onCommit });
     for (const h of this.handlers.values()) if (h.forwarding && !h.observer) p.send(h.conn, { t: 'PROPOSAL', txn });
     p.db.append(txn, p.fx);
     return txn;
@@ -311,6 +315,7 @@ export class LeaderRole {
     p.db.apply(txn);
     this.prep.applied(txn.zxid);
     p.note(`commit ${formatZxid(txn.zxid)} ${describeTxn(txn)} (acks s${[...prop.acks].sort((a, b) => a - b).join(', s')})`, { zab: 'commit', zxid: txn.zxid });
+    prop.onCommit?.();
   }
 
   /** Every tickTime/2: PING the learners; every tick, check that a quorum is still in touch. */

@@ -27,6 +27,8 @@ export class LearnerRole {
   newEpoch: number | undefined;
   private tries = 0;
   private connectRef: string | undefined;
+  /** Nothing came from the leader on this connection yet. */
+  private heardFromLeader = false;
   private syncMode: 'DIFF' | 'TRUNC' | 'SNAP' | undefined;
   private newLeaderSeen = false;
   /** Proposals received during sync and not logged yet (packetsNotLogged). */
@@ -63,6 +65,7 @@ export class LearnerRole {
   onConnected(conn: ConnId): void {
     const p = this.p;
     this.conn = conn;
+    this.heardFromLeader = false;
     this.connectRef = undefined;
     this.phase = 'DISCOVERY';
     p.send(conn, { t: 'FOLLOWERINFO', sid: p.sid, acceptedEpoch: p.db.acceptedEpoch, observer: this.kind === 'OBSERVING' });
@@ -84,6 +87,13 @@ export class LearnerRole {
 
   onClosed(): void {
     this.conn = undefined;
+    if (!this.heardFromLeader && this.phase === 'DISCOVERY') {
+      // The server we elected is not leading yet (its learner port is not open): in ZooKeeper the
+      // connect is refused and retried after 100 ms; the simulated server closes the connection.
+      this.phase = 'CONNECTING';
+      this.onConnectFailed();
+      return;
+    }
     this.p.goLooking(`connection to leader s${this.leaderSid} closed`);
   }
 
@@ -98,6 +108,7 @@ export class LearnerRole {
   }
 
   onPacket(pk: QuorumPacket): void {
+    this.heardFromLeader = true;
     this.armReadTimeout();
     switch (pk.t) {
       case 'LEADERINFO':

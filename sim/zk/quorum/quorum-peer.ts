@@ -17,10 +17,19 @@ import { QUORUM_PORT, type QuorumPacket } from './packets.js';
 import { CONNECT_TIMER, INIT_TIMER, READ_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
 import { ReplicaDb } from './replica-db.js';
 
-export type PeerRole = { kind: 'LOOKING' } | LeaderRole | LearnerRole | { kind: 'HALTED'; why: string };
+export type PeerRole =
+  | { kind: 'LOOKING' }
+  /** Decided, building the role (not yet accepting learners or connecting to the leader). */
+  | { kind: 'STARTING'; decision: ElectionDecision }
+  | LeaderRole
+  | LearnerRole
+  | { kind: 'HALTED'; why: string };
+
+const ROLE_START_TIMER = 'zab:role-start';
+const LOOK_TIMER = 'zab:look';
 
 /** What the harness may ask of a peer through `world.call`. */
-export type PeerCall = { write: WriteRequest; sessionId?: string; done?: (zxid: string | undefined) => void };
+export type PeerCall = { write: WriteRequest; sessionId?: string; done?: (zxid: string | undefined) => void; committed?: () => void };
 
 export class QuorumPeer implements PeerCore {
   fx: Effect<unknown>[] = [];
@@ -64,11 +73,18 @@ export class QuorumPeer implements PeerCore {
     if (r.kind === 'HALTED') return;
     if (r instanceof LeaderRole) for (const c of r.connections()) this.fx.push({ kind: 'close', conn: c });
     if (r instanceof LearnerRole && r.conn !== undefined) this.fx.push({ kind: 'close', conn: r.conn });
-    for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER]) this.fx.push({ kind: 'cancel-timer', timer });
+    for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER, ROLE_START_TIMER, LOOK_TIMER]) this.fx.push({ kind: 'cancel-timer', timer });
     if (r.kind !== 'LOOKING') this.note(`s${this.sid} goes back to LOOKING: ${reason}`, { zab: 'looking', reason });
     this.role = { kind: 'LOOKING' };
     const ff = this.db.fastForward();
     if (ff > 0) this.note(`s${this.sid} fast-forwards ${ff} logged txn(s) into memory, now at ${formatZxid(this.db.lastProcessedZxid)}`, { zab: 'fast-forward', count: ff });
+    if (reason === 'boot') return this.startLooking();
+    // The role shuts down first; meanwhile the election side still answers with the old vote.
+    const { min, max } = this.cfg.roleShutdownMs;
+    this.fx.push({ kind: 'set-timer', timer: LOOK_TIMER, afterTicks: min + this.ctx.random.int(max - min + 1) });
+  }
+
+  private startLooking(): void {
     this.fle.lookForLeader({ lastZxid: this.db.lastProcessedZxid, currentEpoch: this.db.currentEpoch }, this.ctx, this.fx as never);
   }
 
@@ -83,6 +99,13 @@ export class QuorumPeer implements PeerCore {
 
   private onDecision(d: ElectionDecision): void {
     this.vote = d.vote;
+    const range = d.state === 'LEADING' ? this.cfg.leaderStartupMs : this.cfg.learnerStartupMs;
+    const delay = range.min + this.ctx.random.int(range.max - range.min + 1);
+    this.role = { kind: 'STARTING', decision: d };
+    this.fx.push({ kind: 'set-timer', timer: ROLE_START_TIMER, afterTicks: delay });
+  }
+
+  private startRole(d: ElectionDecision): void {
     if (d.state === 'LEADING') {
       const leader = new LeaderRole(this);
       this.role = leader;
@@ -138,6 +161,8 @@ export class QuorumPeer implements PeerCore {
 
   private onTimer(timer: string): void {
     const r = this.role;
+    if (timer === ROLE_START_TIMER && r.kind === 'STARTING') return this.startRole(r.decision);
+    if (timer === LOOK_TIMER && r.kind === 'LOOKING') return this.startLooking();
     if (timer === TICK_TIMER && r instanceof LeaderRole) r.onTick();
     else if (timer === INIT_TIMER && r instanceof LeaderRole) r.onInitTimeout();
     else if (timer === READ_TIMER && r instanceof LearnerRole) r.onReadTimeout();
@@ -159,7 +184,7 @@ export class QuorumPeer implements PeerCore {
 
   private onCall(call: PeerCall): void {
     const r = this.role;
-    const txn = r instanceof LeaderRole ? r.propose(call.write, call.sessionId ?? '0x0000000000000000') : undefined;
+    const txn = r instanceof LeaderRole ? r.propose(call.write, call.sessionId ?? '0x0000000000000000', call.committed) : undefined;
     call.done?.(txn === undefined ? undefined : formatZxid(txn.zxid));
   }
 
@@ -212,7 +237,7 @@ export function quorumPeerProgram(cfg: EnsembleConfig): NodeProgram<PeerState, u
     },
     inspect(state: PeerState) {
       const r = state.peer.role;
-      return { role: r.kind === 'HALTED' ? 'halted' : r.kind };
+      return { role: r.kind === 'HALTED' ? 'halted' : r.kind === 'STARTING' ? r.decision.state : r.kind };
     },
   };
 }

@@ -102,6 +102,11 @@ export class ReplicaDb {
     for (const txn of this.log) if (compareZxid(txn.zxid, from) > 0) this.apply(txn);
   }
 
+  /** The zxid of the snapshot the tree was built from (ZERO when none): history before it is not in the log. */
+  get snapshotZxid(): Zxid {
+    return this.base?.zxid ?? ZERO_ZXID;
+  }
+
   get lastProcessedZxid(): Zxid {
     return this.tree.lastProcessedZxid;
   }
