@@ -8,7 +8,7 @@ import { Simulation } from '../sim/scenario/simulation.js';
 import { ROOT } from './helpers/cli.js';
 
 /** The kinds that make a run's skeleton: faults and what they did to nodes. */
-const SKELETON = new Set(['fault', 'heal', 'crash', 'boot', 'pause', 'resume', 'clock', 'connect-failed', 'end']);
+const SKELETON = new Set(['fault', 'heal', 'crash', 'boot', 'pause', 'resume', 'clock', 'connect-failed', 'role', 'end']);
 const MAX_SKELETON_LINES = 150;
 
 const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.json'));
@@ -33,7 +33,7 @@ describe('scenario library', () => {
         `scenario ${r.scenario} seed ${r.seed}`,
         `events ${r.events} kernel-events ${r.kernelEvents} hash ${r.traceHash}`,
         ...r.verdicts.map((v) => `${v.status.toUpperCase()} ${v.check}: ${v.summary}`),
-        '--- skeleton (faults, crashes, boots, pauses, clocks, failed connects) ---',
+        '--- skeleton (faults, crashes, boots, pauses, clocks, failed connects, roles) ---',
         ...skeleton,
         '',
       ].join('\n');

@@ -72,7 +72,12 @@ export type Effect<M> =
   /** Keep only the first `length` records of a log. */
   | { kind: 'truncate'; file: string; length: number; ref: string }
   /** Narration for the trace and the viz; `data` carries structured facts for checkers. */
-  | { kind: 'note'; text: string; data?: unknown };
+  | { kind: 'note'; text: string; data?: unknown }
+  /**
+   * The process exits (ZooKeeper calls System.exit on a fatal disk error or a corrupt log): after
+   * this step's other effects, the world treats it as a process crash. A restart fault brings it back.
+   */
+  | { kind: 'exit'; reason: string };
 
 /** One record as read back at boot: checksums catch torn and corrupted records. */
 export type StoredRecord = { ok: true; data: unknown } | { ok: false; reason: 'torn' | 'checksum' };

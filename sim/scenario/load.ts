@@ -147,6 +147,10 @@ function semanticIssues(s: Scenario): ScenarioIssue[] {
       issues.push({ path: 'faults.swarm.quietTicks', message: `${quiet} leaves no time for faults (durationTicks ${s.durationTicks})` });
     }
   }
+  if (s.protocol.kind === 'zookeeper') {
+    const obs = s.protocol.observers ?? 0;
+    if (obs >= s.servers) issues.push({ path: 'protocol.observers', message: `${obs} observer(s) leave no voting server among ${s.servers}; an ensemble needs at least one participant` });
+  }
   const known = checkerNames(s);
   for (const name of Object.keys(s.expect ?? {})) {
     if (!known.includes(name)) issues.push({ path: `expect.${name}`, message: `unknown check "${name}": this scenario's checks are ${known.join(', ')}` });

@@ -1,6 +1,14 @@
-import type { NodeProgram } from '../contract/node.js';
+import type { NodeId, NodeProgram } from '../contract/node.js';
+import { ConnectivityLiveness } from '../check/liveness.js';
+import { EnsembleLiveness } from '../check/ensemble-liveness.js';
 import { PingPongDurability, PingPongSequence } from '../check/pingpong-checks.js';
+import { ZabInvariants } from '../check/zab-invariants.js';
 import type { Checker } from '../check/verdict.js';
+import type { World } from '../world/world.js';
+import { ELECTION_PORT } from '../zk/election/cnx-manager.js';
+import { simpleEnsemble, type EnsembleConfig } from '../zk/quorum/ensemble-config.js';
+import { QUORUM_PORT } from '../zk/quorum/packets.js';
+import { quorumPeerProgram } from '../zk/quorum/quorum-peer.js';
 import { DEFAULT_PINGPONG, pingPongProgram, PINGPONG_PORT, type PingPongConfig } from '../testproto/pingpong.js';
 import type { FaultKind } from '../world/fault-spec.js';
 import { SWARM_KINDS } from '../world/swarm.js';
@@ -17,8 +25,16 @@ export interface ProtocolEntry {
   /** The protocol's configuration with defaults filled in (recorded in the trace header). */
   resolve(config: ProtocolConfig): Record<string, unknown>;
   program(resolved: Record<string, unknown>): NodeProgram<unknown, unknown>;
-  /** The protocol's own checkers (the generic ones are added by the runner). */
-  checkers(resolved: Record<string, unknown>): Checker[];
+  /** Names of its checkers, liveness included (for validating `expect`). */
+  checkerNames: readonly string[];
+  /** The protocol's own checkers, its liveness checker first (the generic ones are added by the runner). */
+  checkers(resolved: Record<string, unknown>, run: CheckerContext): Checker[];
+}
+
+export interface CheckerContext {
+  world: World<unknown, unknown>;
+  nodes: readonly NodeId[];
+  settleTicks: number;
 }
 
 const pingpong: ProtocolEntry = {
@@ -33,9 +49,40 @@ const pingpong: ProtocolEntry = {
   program(resolved) {
     return pingPongProgram(resolved as unknown as PingPongConfig) as NodeProgram<unknown, unknown>;
   },
-  checkers() {
-    return [new PingPongSequence(), new PingPongDurability()];
+  checkerNames: ['liveness', 'pingpong-sequence', 'pingpong-durability'],
+  checkers(_resolved, run) {
+    return [new ConnectivityLiveness(run.settleTicks), new PingPongSequence(), new PingPongDurability()];
   },
 };
 
-export const PROTOCOLS: Record<ProtocolConfig['kind'], ProtocolEntry> = { pingpong };
+/** The ensemble's settings from a scenario: zoo.cfg-style fields over ZooKeeper's defaults. */
+function ensembleOf(resolved: Record<string, unknown>): EnsembleConfig {
+  const { kind: _kind, servers, observers, load, ...rest } = resolved as Record<string, unknown> & { servers: number; observers: number; load?: { writesPerSecond: number; keys?: number } };
+  return simpleEnsemble(servers, observers, {
+    ...(rest as Partial<EnsembleConfig>),
+    ...(load === undefined ? {} : { leaderLoad: { writesPerSecond: load.writesPerSecond, keys: load.keys ?? 16 } }),
+  });
+}
+
+const zookeeper: ProtocolEntry = {
+  ports: [ELECTION_PORT, QUORUM_PORT],
+  // A corrupted log record or a full disk makes a ZooKeeper server exit (and a corrupt log keeps it
+  // from starting): the run then ends with a server down. Opt in to them explicitly.
+  swarmKinds: SWARM_KINDS.filter((k) => k !== 'corrupt-record' && k !== 'disk-full'),
+  hasLeader: true,
+  resolve(config) {
+    const { kind: _kind, ...rest } = config as Record<string, unknown>;
+    const defaults = simpleEnsemble(1);
+    const { servers: _servers, leaderLoad: _load, ...timing } = defaults;
+    return { observers: 0, ...timing, ...rest };
+  },
+  program(resolved) {
+    return quorumPeerProgram(ensembleOf(resolved)) as NodeProgram<unknown, unknown>;
+  },
+  checkerNames: ['liveness', 'zab-invariants'],
+  checkers(resolved, run) {
+    return [new EnsembleLiveness(run.world, run.nodes, run.settleTicks, resolved.load !== undefined), new ZabInvariants(run.world, run.nodes)];
+  },
+};
+
+export const PROTOCOLS: Record<ProtocolConfig['kind'], ProtocolEntry> = { pingpong, zookeeper };

@@ -74,7 +74,7 @@ export function resolveRunConfig(s: Scenario, seed: string): RunConfig {
       hasLeader: entry.hasLeader,
     });
   }
-  const protocol = { kind: s.protocol.kind, ...entry.resolve(s.protocol) };
+  const protocol = { kind: s.protocol.kind, servers: s.servers, ...entry.resolve(s.protocol) };
   const config: RunConfig = { seed, durationTicks: s.durationTicks, protocol, world: { nodes, network, disk, clocks, faults } };
   if (swarm !== undefined) config.swarm = swarm;
   return config;

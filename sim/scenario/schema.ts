@@ -91,7 +91,34 @@ export const PingPongProtocolSchema = z.strictObject({
   syncEvery: z.int().min(1).optional(),
 });
 
-export const ProtocolSchema = z.discriminatedUnion('kind', [PingPongProtocolSchema]);
+const msRange = z
+  .strictObject({ min: z.int().nonnegative(), max: z.int().nonnegative() })
+  .refine((r) => r.min <= r.max, { message: 'min must not exceed max', path: ['max'] });
+
+/** A replicated ZooKeeper ensemble: Fast Leader Election and ZAB (zoo.cfg names, in ms and ticks). */
+export const ZooKeeperProtocolSchema = z.strictObject({
+  kind: z.literal('zookeeper'),
+  /** The last `observers` servers are observers (non-voting). */
+  observers: z.int().nonnegative().optional(),
+  tickTimeMs: positiveTicks.optional(),
+  initLimit: z.int().positive().optional(),
+  syncLimit: z.int().positive().optional(),
+  snapCount: z.int().min(2).optional(),
+  commitLogCount: z.int().positive().optional(),
+  /** The counter each new epoch starts from (zookeeper.testingonly.initialZxid), to reach counter overflow. */
+  initialCounter: z.int().min(0).max(0xfffffffe).optional(),
+  finalizeWaitMs: ticks.optional(),
+  minNotificationIntervalMs: positiveTicks.optional(),
+  maxNotificationIntervalMs: positiveTicks.optional(),
+  cnxTimeoutMs: positiveTicks.optional(),
+  leaderStartupMs: msRange.optional(),
+  learnerStartupMs: msRange.optional(),
+  roleShutdownMs: msRange.optional(),
+  /** Writes proposed by whoever leads (creates and setData over `keys` znodes), standing in for clients. */
+  load: z.strictObject({ writesPerSecond: z.number().positive().max(100_000), keys: z.int().min(1).max(10_000).optional() }).optional(),
+});
+
+export const ProtocolSchema = z.discriminatedUnion('kind', [PingPongProtocolSchema, ZooKeeperProtocolSchema]);
 
 export const ScenarioSchema = z.strictObject({
   version: z.literal(SCENARIO_VERSION),

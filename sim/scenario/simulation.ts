@@ -65,7 +65,7 @@ export class Simulation {
     this.trace = new Trace(level, options.sink);
     const entry = PROTOCOLS[scenario.protocol.kind];
     this.world = new World(this.kernel, this.trace, this.config.world, entry.program(this.config.protocol));
-    this.checkers = level === 'off' ? [] : createCheckers(scenario, this.config.protocol);
+    this.checkers = level === 'off' ? [] : createCheckers(scenario, this.config.protocol, this.world);
     for (const c of this.checkers) this.trace.subscribe((e) => c.onEvent(e));
   }
 

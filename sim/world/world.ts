@@ -235,6 +235,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
 
   private apply(host: NodeHost<S>, effects: Effect<M>[]): void {
     const node = host.id;
+    let exit: string | undefined;
     for (let i = 0; i < effects.length; i++) {
       const e = effects[i];
       switch (e.kind) {
@@ -283,9 +284,16 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
             this.trace.emit(this.kernel.now, e.data === undefined ? { kind: 'note', node, text: e.text } : { kind: 'note', node, text: e.text, data: e.data });
           }
           break;
+        case 'exit':
+          exit ??= e.reason;
+          break;
         default:
           throw new Error(`node ${node} returned an unknown effect ${JSON.stringify(e satisfies never)}`);
       }
+    }
+    if (exit !== undefined) {
+      if (this.trace.enabled) this.trace.emit(this.kernel.now, { kind: 'note', node, text: `${node} exits: ${exit}`, data: { exit } });
+      this.crash(node, 'process');
     }
   }
 

@@ -40,6 +40,11 @@ export interface EnsembleConfig {
    * how a survivor's first vote can be lost in a real failover.
    */
   roleShutdownMs: { min: number; max: number };
+  /**
+   * A built-in write load proposed by whichever server leads (creates and setData over `keys`
+   * znodes), standing in for clients in scenarios until client sessions reach the ensemble.
+   */
+  leaderLoad?: { writesPerSecond: number; keys: number };
   finalizeWaitMs: number;
   minNotificationIntervalMs: number;
   maxNotificationIntervalMs: number;

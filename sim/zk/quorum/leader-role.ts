@@ -11,7 +11,7 @@ import { Prep, type WriteRequest } from '../prep.js';
 import { compareZxid, formatZxid, type Zxid } from '../zxid.js';
 import { isQuorum, voters } from './ensemble-config.js';
 import type { QuorumPacket } from './packets.js';
-import { INIT_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
+import { INIT_TIMER, LOAD_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
 import { ACCEPTED_EPOCH, CURRENT_EPOCH } from './replica-db.js';
 import { describeTxn } from '../describe.js';
 
@@ -57,6 +57,7 @@ export class LeaderRole {
   private halfTicks = 0;
   private prep: Prep;
   private epochDurable = false;
+  private loadCount = 0;
 
   constructor(private readonly p: PeerCore) {
     this.lastProposed = p.db.lastProcessedZxid;
@@ -263,6 +264,7 @@ export class LeaderRole {
       h.ackDeadlineTick = this.tick + p.cfg.syncLimit;
     }
     p.updateElectionVote(this.epoch!);
+    if (p.cfg.leaderLoad !== undefined) p.fx.push({ kind: 'set-timer', timer: LOAD_TIMER, afterTicks: this.loadInterval() });
     p.note(`s${p.sid} is the established leader of epoch ${this.epoch}`, { zab: 'established', epoch: this.epoch, leader: p.sid });
   }
 
@@ -289,6 +291,21 @@ export class LeaderRole {
     for (const h of this.handlers.values()) if (h.forwarding && !h.observer) p.send(h.conn, { t: 'PROPOSAL', txn });
     p.db.append(txn, p.fx);
     return txn;
+  }
+
+  private loadInterval(): number {
+    return Math.max(1, Math.round(1000 / this.p.cfg.leaderLoad!.writesPerSecond));
+  }
+
+  /** The built-in load: a create or a setData of one of `keys` znodes, then the next one later. */
+  onLoadTimer(): void {
+    const load = this.p.cfg.leaderLoad;
+    if (load === undefined || this.phase !== 'BROADCAST') return;
+    const n = this.loadCount++;
+    const path = `/k${n % load.keys}`;
+    const req: WriteRequest = n % 2 === 0 ? { op: 'create', path, data: `${n}`, mode: 'PERSISTENT' } : { op: 'setData', path, data: `${n}`, version: -1 };
+    this.propose(req, '0x0000000000000000');
+    if (this.phase === 'BROADCAST') this.p.fx.push({ kind: 'set-timer', timer: LOAD_TIMER, afterTicks: this.loadInterval() });
   }
 
   /** The leader's own log made these durable: it ACKs them itself. */

@@ -26,3 +26,4 @@ export const TICK_TIMER = 'zab:tick';
 export const INIT_TIMER = 'zab:init-limit';
 export const READ_TIMER = 'zab:read-timeout';
 export const CONNECT_TIMER = 'zab:connect-retry';
+export const LOAD_TIMER = 'zab:load';

@@ -14,7 +14,7 @@ import { nodeOf, observers, sidOf, voters, type EnsembleConfig } from './ensembl
 import { LeaderRole } from './leader-role.js';
 import { LearnerRole } from './learner-role.js';
 import { QUORUM_PORT, type QuorumPacket } from './packets.js';
-import { CONNECT_TIMER, INIT_TIMER, READ_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
+import { CONNECT_TIMER, INIT_TIMER, LOAD_TIMER, READ_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
 import { ReplicaDb } from './replica-db.js';
 
 export type PeerRole =
@@ -73,7 +73,7 @@ export class QuorumPeer implements PeerCore {
     if (r.kind === 'HALTED') return;
     if (r instanceof LeaderRole) for (const c of r.connections()) this.fx.push({ kind: 'close', conn: c });
     if (r instanceof LearnerRole && r.conn !== undefined) this.fx.push({ kind: 'close', conn: r.conn });
-    for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER, ROLE_START_TIMER, LOOK_TIMER]) this.fx.push({ kind: 'cancel-timer', timer });
+    for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER, ROLE_START_TIMER, LOOK_TIMER, LOAD_TIMER]) this.fx.push({ kind: 'cancel-timer', timer });
     if (r.kind !== 'LOOKING') this.note(`s${this.sid} goes back to LOOKING: ${reason}`, { zab: 'looking', reason });
     this.role = { kind: 'LOOKING' };
     const ff = this.db.fastForward();
@@ -165,6 +165,7 @@ export class QuorumPeer implements PeerCore {
     if (timer === LOOK_TIMER && r.kind === 'LOOKING') return this.startLooking();
     if (timer === TICK_TIMER && r instanceof LeaderRole) r.onTick();
     else if (timer === INIT_TIMER && r instanceof LeaderRole) r.onInitTimeout();
+    else if (timer === LOAD_TIMER && r instanceof LeaderRole) r.onLoadTimer();
     else if (timer === READ_TIMER && r instanceof LearnerRole) r.onReadTimeout();
     else if (timer === CONNECT_TIMER && r instanceof LearnerRole) r.onConnectRetry();
   }
@@ -188,10 +189,10 @@ export class QuorumPeer implements PeerCore {
     call.done?.(txn === undefined ? undefined : formatZxid(txn.zxid));
   }
 
+  /** A fatal error: ZooKeeper exits the process (a supervisor or an operator restarts it). */
   halt(why: string): void {
-    this.goLooking(why);
     this.role = { kind: 'HALTED', why };
-    this.note(`s${this.sid} stops: ${why}`, { zab: 'halted', why });
+    this.fx.push({ kind: 'exit', reason: why });
   }
 }
 
@@ -217,8 +218,7 @@ export function quorumPeerProgram(cfg: EnsembleConfig): NodeProgram<PeerState, u
       const peer = new QuorumPeer(sid, cfg, db, ctx);
       const fx = within(peer, ctx, () => {
         if (problem !== undefined) {
-          peer.role = { kind: 'HALTED', why: problem };
-          peer.note(`s${sid} cannot start: ${problem}`, { zab: 'halted', why: problem });
+          peer.halt(`cannot start: ${problem}`);
           return;
         }
         peer.note(`s${sid} starts at ${formatZxid(db.lastProcessedZxid)}, acceptedEpoch ${db.acceptedEpoch}, currentEpoch ${db.currentEpoch}`, {
