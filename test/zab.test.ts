@@ -150,3 +150,24 @@ describe('the ZOOKEEPER-2845 fix (fast-forward of the retained database)', () =>
     expectClean(inv);
   });
 });
+
+describe('counter overflow (ZOOKEEPER-1277)', () => {
+  it('a leader whose next zxid counter would be 0xffffffff steps down; the next epoch serves on', () => {
+    const { ew, inv } = ensemble({ servers: 3, config: { initialCounter: 0xfffffff0 } });
+    ew.runUntil(() => ew.settled());
+    const firstEpoch = (ew.peer(ew.leader()!)!.role as { epoch: number }).epoch;
+    let committed = 0;
+    for (let i = 0; i < 40; ) {
+      if (ew.write(create(`/c${i}`), () => committed++) !== undefined) i++;
+      ew.advance(50);
+    }
+    ew.runUntil(() => ew.settled() && committed === 40, 60_000);
+    const epoch = (ew.peer(ew.leader()!)!.role as { epoch: number }).epoch;
+    expect(epoch).toBeGreaterThan(firstEpoch + 1); // 40 writes at 14 per epoch need three epochs
+    const counters = ew.peer(ew.leader()!)!.db.applied.map((a) => a.zxid.counter);
+    expect(Math.max(...counters)).toBe(0xfffffffe); // the last usable counter of an epoch
+    ew.advance(1000);
+    expect(new Set(ew.servers.map((s) => treeOf(ew, s))).size).toBe(1);
+    expectClean(inv);
+  });
+});

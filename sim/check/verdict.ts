@@ -19,6 +19,19 @@ export interface Checker {
   finish(): Verdict;
 }
 
+/**
+ * A checker that inspects the simulated nodes themselves after every kernel event (an online
+ * invariant monitor). The runner calls `afterEvent` whether or not a trace is recorded, so
+ * invariants can be checked in the fastest runs too.
+ */
+export interface Monitor extends Checker {
+  afterEvent(): void;
+}
+
+export function isMonitor(c: Checker): c is Monitor {
+  return typeof (c as Partial<Monitor>).afterEvent === 'function';
+}
+
 /** How many violations a verdict lists (the count is always exact). */
 export const MAX_LISTED_VIOLATIONS = 10;
 

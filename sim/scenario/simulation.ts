@@ -1,4 +1,4 @@
-import type { Checker, Verdict, VerdictStatus } from '../check/verdict.js';
+import { isMonitor, type Checker, type Verdict, type VerdictStatus } from '../check/verdict.js';
 import { Kernel, type RunStats } from '../kernel/kernel.js';
 import { TRACE_FORMAT_VERSION, type TraceHeader } from '../kernel/trace/events.js';
 import { Trace, type TraceLevel, type TraceSink } from '../kernel/trace/trace.js';
@@ -14,8 +14,13 @@ export interface SimulationOptions {
   seed?: string | number;
   /** Where trace lines go (a file, memory). Omitted: the trace is only hashed and checked. */
   sink?: TraceSink;
-  /** `off` disables the trace, the fingerprint and the checkers (benchmarks only). */
+  /** `off` disables the trace, the fingerprint and the trace-reading checkers (benchmarks, sweeps). */
   traceLevel?: TraceLevel;
+  /**
+   * Online invariant monitors (e.g. the ZAB invariants) after every kernel event. Default: on
+   * whenever checkers run; with `traceLevel: 'off'` they can still be turned on alone.
+   */
+  invariants?: boolean;
 }
 
 export interface ExpectationResult {
@@ -52,6 +57,8 @@ export class Simulation {
   readonly config: RunConfig;
   readonly checkers: Checker[];
   private started = false;
+  /** Runs the online monitors after each kernel event (a stop predicate that never stops). */
+  private readonly afterEvent: (() => boolean) | undefined;
   private finished: RunResult | undefined;
 
   constructor(
@@ -65,8 +72,18 @@ export class Simulation {
     this.trace = new Trace(level, options.sink);
     const entry = PROTOCOLS[scenario.protocol.kind];
     this.world = new World(this.kernel, this.trace, this.config.world, entry.program(this.config.protocol));
-    this.checkers = level === 'off' ? [] : createCheckers(scenario, this.config.protocol, this.world);
-    for (const c of this.checkers) this.trace.subscribe((e) => c.onEvent(e));
+    const all = createCheckers(scenario, this.config.protocol, this.world);
+    const invariants = options.invariants ?? level !== 'off';
+    this.checkers = level === 'off' ? (invariants ? all.filter(isMonitor) : []) : invariants ? all : all.filter((c) => !isMonitor(c));
+    for (const c of this.checkers) if (level !== 'off') this.trace.subscribe((e) => c.onEvent(e));
+    const monitors = this.checkers.filter(isMonitor);
+    this.afterEvent =
+      monitors.length === 0
+        ? undefined
+        : () => {
+            for (const m of monitors) m.afterEvent();
+            return false;
+          };
   }
 
   get header(): TraceHeader {
@@ -91,20 +108,24 @@ export class Simulation {
     this.start();
     const next = this.kernel.nextEventAt();
     if (next === undefined || next > this.config.durationTicks) return false;
-    return this.kernel.stepOnce();
+    const stepped = this.kernel.stepOnce();
+    this.afterEvent?.();
+    return stepped;
   }
 
   /** Runs up to time `t` (capped at the scenario's end). */
   runUntil(t: number, stop?: () => boolean): RunStats {
     this.start();
-    return this.kernel.runUntil(Math.min(t, this.config.durationTicks), stop);
+    const monitor = this.afterEvent;
+    const check = monitor === undefined ? stop : stop === undefined ? monitor : () => (monitor(), stop());
+    return this.kernel.runUntil(Math.min(t, this.config.durationTicks), check);
   }
 
   /** Ends the run at the scenario's end time, closes the trace and gives the verdicts. */
   finish(): RunResult {
     if (this.finished !== undefined) return this.finished;
     this.start();
-    if (this.kernel.now < this.config.durationTicks) this.kernel.runUntil(this.config.durationTicks);
+    if (this.kernel.now < this.config.durationTicks) this.kernel.runUntil(this.config.durationTicks, this.afterEvent);
     this.world.finish();
     this.trace.close();
     const verdicts = this.checkers.map((c) => c.finish());
