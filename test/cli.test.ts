@@ -151,3 +151,25 @@ describe('help and schema', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['version', 'name', 'seed', 'durationTicks', 'servers', 'protocol']));
   });
 });
+
+describe('zksim run --zoo-cfg', () => {
+  it('a real zoo.cfg decides the ensemble of a zookeeper scenario, and the trace records it', () => {
+    const cfg = join(dir, 'zoo.cfg');
+    writeFileSync(cfg, ['tickTime=1000', 'initLimit=5', 'syncLimit=2', 'dataDir=/var/lib/zookeeper', 'clientPort=2181', 'server.1=zk1:2888:3888', 'server.2=zk2:2888:3888', 'server.3=zk3:2888:3888', 'server.4=zk4:2888:3888:observer', ''].join('\n'));
+    const out = join(dir, 'zoo.ndjson');
+    const r = zksim(['run', 'scenarios/zk-leader-crash.json', '--zoo-cfg', cfg, '--trace', out, '-q']);
+    expect(r.code).toBe(0);
+    const header = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]);
+    expect(header.scenario.servers).toBe(4);
+    expect(header.scenario.protocol).toMatchObject({ observers: 1, tickTimeMs: 1000, initLimit: 5, syncLimit: 2 });
+    expect(zksim(['replay', out]).code).toBe(0); // the header is enough to replay it
+  });
+
+  it('a bad line names the file, the line and the key, exit 2', () => {
+    const cfg = join(dir, 'bad.cfg');
+    writeFileSync(cfg, 'tickTime=1000\nserver.1=zk1:2888\n');
+    const r = zksim(['run', 'scenarios/zk-leader-crash.json', '--zoo-cfg', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.cfg: line 2: server\.1: expected host:quorumPort:electionPort/);
+  });
+});

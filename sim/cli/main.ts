@@ -36,6 +36,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('run a scenario, print the verdicts and write the trace (default: the built-in default scenario)')
     .argument('[scenario]', 'scenario JSON file (see `zksim schema`)')
     .option('--seed <seed>', 'override the scenario seed (integer or string)')
+    .option('--zoo-cfg <file>', 'a real zoo.cfg decides the ensemble of a zookeeper scenario (servers, observers, tickTime, initLimit, syncLimit, ...)')
     .option('--trace <file>', 'where to write the trace (default: traces/<name>-seed<seed>.ndjson)')
     .option('--no-trace', 'do not write a trace (it is still hashed and checked)')
     .option('--json', 'print a JSON summary (seed, events, traceHash, verdicts, ...) instead of text')

@@ -2,12 +2,15 @@ import { resolve } from 'node:path';
 import { Simulation } from '../scenario/simulation.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './errors.js';
 import { FileSink } from './file-sink.js';
-import { DEFAULT_SCENARIO, loadScenarioFile, packageRoot } from './inputs.js';
+import { DEFAULT_SCENARIO, loadScenarioFile, packageRoot, readText } from './inputs.js';
+import { applyZooCfg } from '../scenario/apply-zoo-cfg.js';
 import { progressBar } from './progress.js';
 import { formatRunReport } from './report.js';
 
 export interface RunCommandOptions {
   seed?: string;
+  /** A real zoo.cfg deciding the ensemble of a zookeeper scenario. */
+  zooCfg?: string;
   trace?: string | false;
   json?: boolean;
   quiet?: boolean;
@@ -16,7 +19,12 @@ export interface RunCommandOptions {
 /** `zksim run [scenario]`: runs it, prints the verdicts, writes the trace. Exit 0 when as expected. */
 export function runCommand(scenarioArg: string | undefined, opts: RunCommandOptions): number {
   const scenarioPath = scenarioArg ?? resolve(packageRoot(), DEFAULT_SCENARIO);
-  const scenario = loadScenarioFile(scenarioPath);
+  let scenario = loadScenarioFile(scenarioPath);
+  if (opts.zooCfg !== undefined) {
+    const applied = applyZooCfg(scenario, readText(opts.zooCfg, 'zoo.cfg'), opts.zooCfg);
+    scenario = applied.scenario;
+    if (!opts.quiet && !opts.json) for (const w of applied.warnings) process.stderr.write(`zksim: warning: ${w}\n`);
+  }
   const seed = parseSeed(opts.seed);
   const effective = String(seed ?? scenario.seed);
   const tracePath = opts.trace === false ? null : (opts.trace ?? `traces/${scenario.name}-seed${effective}.ndjson`);
