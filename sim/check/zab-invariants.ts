@@ -74,8 +74,12 @@ export class ZabInvariants implements Monitor {
         c = { db, seen: 0, last: undefined, gen: -1 };
         this.cursors[i] = c;
       }
+      const role = peer.role as { kind: string; phase?: string; epoch?: number };
+      // What an established leader applies, it has committed.
+      const leading = role.kind === 'LEADING' && role.phase === 'BROADCAST';
       for (; c.seen < db.applied.length; c.seen++) {
         const a = db.applied[c.seen];
+        if (leading && (this.committed.length === 0 || compareZxid(a.zxid, this.committed.at(-1)!) > 0)) this.committed.push(a.zxid);
         if (a.gen !== c.gen) {
           c.gen = a.gen; // the tree was rebuilt (restart, TRUNC, SNAP): its order starts over
           c.last = undefined;
@@ -91,28 +95,31 @@ export class ZabInvariants implements Monitor {
         }
         c.last = a.zxid;
       }
-      const role = peer.role as { kind: string; phase?: string; epoch?: number; lastCommitted?: Zxid };
-      if (role.kind === 'LEADING' && role.phase === 'BROADCAST' && role.epoch !== undefined) {
+      if (leading && role.epoch !== undefined) {
         const prev = this.leaders.get(role.epoch);
         if (prev === undefined) {
           this.leaders.set(role.epoch, peer.sid);
-          // A new leader must start with everything committed before it.
-          const applied = new Set(db.applied.map((x) => formatZxid(x.zxid)));
-          const base = db.tree.lastProcessedZxid;
-          for (const z of this.committed) {
-            if (!applied.has(formatZxid(z)) && compareZxid(z, base) > 0) {
-              this.fail({ invariant: 'CommittedLogDurability', nodes: [node], detail: `leader ${node} of epoch ${role.epoch} lacks committed ${formatZxid(z)}` });
-              break;
-            }
-          }
+          this.checkNewLeader(node, role.epoch, peer.db);
         } else if (prev !== peer.sid) {
           this.fail({ invariant: 'Leadership', nodes: [node], detail: `epoch ${role.epoch} established by s${prev} and by s${peer.sid}` });
         }
-        const lc = role.lastCommitted;
-        const prevLc = this.committed.at(-1);
-        // Commits only move forward: comparing with the newest recorded one avoids a lookup per event.
-        if (lc !== undefined && lc.counter > 0 && (prevLc === undefined || compareZxid(lc, prevLc) > 0)) this.committed.push(lc);
       }
+    }
+  }
+
+  /**
+   * CommittedLogDurability / LeaderLogCompleteness: a newly established leader holds every
+   * transaction committed before it — in its tree as now built (current generation), or inside the
+   * snapshot it was built from (whose bodies Agreement cannot see, so those count as held).
+   */
+  private checkNewLeader(node: NodeId, epoch: number, db: PeerState['peer']['db']): void {
+    const held = new Set<string>();
+    for (const a of db.applied) if (a.gen === db.generation) held.add(formatZxid(a.zxid));
+    const base = db.snapshotZxid;
+    for (const z of this.committed) {
+      if (compareZxid(z, base) <= 0 || held.has(formatZxid(z))) continue;
+      this.fail({ invariant: 'CommittedLogDurability', nodes: [node], detail: `leader ${node} of epoch ${epoch} lacks committed ${formatZxid(z)} (its tree is at ${formatZxid(db.lastProcessedZxid)})` });
+      return;
     }
   }
 
@@ -131,13 +138,19 @@ export class ZabInvariants implements Monitor {
     const leader = leaders[0];
     const history = new Map<string, string>();
     for (const t of leader.peer!.db.log) history.set(formatZxid(t.zxid), JSON.stringify(t.body));
-    for (const a of leader.peer!.db.applied) history.set(formatZxid(a.zxid), a.body);
+    const ldb = leader.peer!.db;
+    for (const a of ldb.applied) if (a.gen === ldb.generation) history.set(formatZxid(a.zxid), a.body);
     const last = leader.peer!.db.lastProcessedZxid;
     // What the leader got inside a snapshot (SNAP sync) it has no transaction bodies for.
     const known = leader.peer!.db.snapshotZxid;
+    const leaderTree = treeDigest(ldb.tree);
     for (const { node, peer } of peers) {
       const r = peer?.role as { kind: string; phase?: string; leaderSid?: number } | undefined;
       if (peer === undefined || node === leader.node || r?.phase !== 'BROADCAST' || r.leaderSid !== leader.peer!.sid) continue;
+      // Replicas at the same zxid hold the same tree (catches a sync that built the wrong state).
+      if (compareZxid(peer.db.lastProcessedZxid, ldb.lastProcessedZxid) === 0 && treeDigest(peer.db.tree) !== leaderTree) {
+        this.fail({ invariant: 'StateAgreement', nodes: [node, leader.node], detail: `${node} and leader ${leader.node} are both at ${formatZxid(ldb.lastProcessedZxid)} with different trees` });
+      }
       // Entries at or below the follower's own snapshot are superseded by it: a restart never replays them.
       const own = peer.db.snapshotZxid;
       for (const t of peer.db.log) {
@@ -172,4 +185,10 @@ export class ZabInvariants implements Monitor {
       violations: [],
     };
   }
+}
+
+/** The tree's content (paths, data, versions, owners, children), for comparing replicas. */
+function treeDigest(tree: PeerState['peer']['db']['tree']): string {
+  const snap = tree.snapshot();
+  return JSON.stringify(snap.nodes.map(([path, data, zx, , , version, creations, aversion, owner, children]) => [path, data, zx, version, creations, aversion, owner, [...children].sort()]).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)));
 }

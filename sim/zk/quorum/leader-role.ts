@@ -47,6 +47,8 @@ export class LeaderRole {
   private readonly handlers = new Map<ConnId, LearnerHandler>();
   /** FOLLOWERINFO received: sid → acceptedEpoch (the leader itself included). */
   private readonly connecting = new Map<number, number>();
+  /** The highest acceptedEpoch any learner reported, observers included (they raise it, never count). */
+  private maxAccepted = 0;
   private readonly epochAcks = new Set<number>();
   private readonly newLeaderAcks = new Set<number>();
   /** Proposed, not committed, in zxid order. */
@@ -59,7 +61,11 @@ export class LeaderRole {
   private epochDurable = false;
   private loadCount = 0;
 
+  /** leaderStateSummary: the leader's (currentEpoch, lastZxid) when it started to lead. */
+  private readonly summary: { currentEpoch: number; lastZxid: Zxid };
+
   constructor(private readonly p: PeerCore) {
+    this.summary = { currentEpoch: p.db.currentEpoch, lastZxid: p.db.lastProcessedZxid };
     this.lastProposed = p.db.lastProcessedZxid;
     this.lastCommitted = p.db.lastProcessedZxid;
     this.prep = new Prep(p.db.tree, { extendedTypesEnabled: false });
@@ -73,6 +79,7 @@ export class LeaderRole {
     // Leader.lead → ZooKeeperServer.loadData ends with a snapshot of the database it leads from.
     p.db.writeSnapshot(p.fx);
     this.connecting.set(p.sid, p.db.acceptedEpoch);
+    this.maxAccepted = p.db.acceptedEpoch;
     p.fx.push({ kind: 'set-timer', timer: INIT_TIMER, afterTicks: p.cfg.initLimit * p.cfg.tickTimeMs });
     this.maybeChooseEpoch();
   }
@@ -95,7 +102,9 @@ export class LeaderRole {
   onPacket(conn: ConnId, pk: QuorumPacket): void {
     const h = this.handlers.get(conn);
     if (h === undefined) return;
-    h.ackDeadlineTick = this.tick + this.p.cfg.syncLimit;
+    // Until its handler enters the main loop (after the NEWLEADER ACK) a learner keeps the initial
+    // deadline of tick + initLimit + syncLimit; from then on every packet moves it to tick + syncLimit.
+    if (h.state === 'UPTODATE') h.ackDeadlineTick = this.tick + this.p.cfg.syncLimit;
     switch (pk.t) {
       case 'FOLLOWERINFO':
         return this.onFollowerInfo(h, pk);
@@ -117,6 +126,7 @@ export class LeaderRole {
     // A second connection from the same learner replaces the first.
     for (const [c, other] of this.handlers) if (other !== h && other.sid === h.sid) this.drop(c);
     if (this.epoch === undefined) {
+      this.maxAccepted = Math.max(this.maxAccepted, pk.acceptedEpoch);
       if (!h.observer) this.connecting.set(h.sid, pk.acceptedEpoch);
       this.maybeChooseEpoch();
     } else if (this.epochDurable) {
@@ -128,12 +138,11 @@ export class LeaderRole {
   private maybeChooseEpoch(): void {
     const p = this.p;
     if (this.epoch !== undefined || !isQuorum(p.cfg, this.connecting.keys())) return;
-    let max = 0;
-    for (const e of this.connecting.values()) max = Math.max(max, e);
-    const epoch = max + 1;
+    const epoch = this.maxAccepted + 1;
     this.epoch = epoch;
     p.note(`s${p.sid} proposes epoch ${epoch} (1 + the highest acceptedEpoch of s${[...this.connecting.keys()].sort((a, b) => a - b).join(', s')})`, { zab: 'epoch', epoch });
     p.db.writeEpoch(ACCEPTED_EPOCH, epoch, p.fx, () => {
+      if (!p.isCurrent(this)) return;
       this.epochDurable = true;
       for (const h of this.handlers.values()) if (h.state === 'INFO' && h.sid >= 0) this.sendLeaderInfo(h);
     });
@@ -147,10 +156,13 @@ export class LeaderRole {
   private onAckEpoch(h: LearnerHandler, pk: Extract<QuorumPacket, { t: 'ACKEPOCH' }>): void {
     const p = this.p;
     if (h.state !== 'EPOCH_SENT') return;
-    if (pk.currentEpoch !== -1) {
-      const ahead = pk.currentEpoch > p.db.currentEpoch || (pk.currentEpoch === p.db.currentEpoch && compareZxid(pk.lastZxid, p.db.lastProcessedZxid) > 0);
+    if (pk.currentEpoch !== -1 && this.phase === 'DISCOVERY') {
+      const s = this.summary;
+      const ahead = pk.currentEpoch > s.currentEpoch || (pk.currentEpoch === s.currentEpoch && compareZxid(pk.lastZxid, s.lastZxid) > 0);
       if (ahead) {
-        p.goLooking(`follower s${h.sid} is ahead of the leader (epoch ${pk.currentEpoch}, ${formatZxid(pk.lastZxid)})`);
+        // waitForEpochAck throws in that learner's handler, which closes its socket; the leader waits on.
+        p.note(`leader s${p.sid}: follower s${h.sid} is ahead (epoch ${pk.currentEpoch}, ${formatZxid(pk.lastZxid)}); dropping it`, { zab: 'follower-ahead', sid: h.sid });
+        this.drop(h.conn);
         return;
       }
       if (!h.observer) this.epochAcks.add(h.sid);
@@ -167,6 +179,7 @@ export class LeaderRole {
     this.phase = 'SYNCHRONIZATION';
     p.note(`s${p.sid}: a quorum acknowledged epoch ${this.epoch}; synchronizing learners`, { zab: 'phase', phase: 'SYNCHRONIZATION', epoch: this.epoch });
     p.db.writeEpoch(CURRENT_EPOCH, this.epoch!, p.fx, () => {
+      if (!p.isCurrent(this)) return;
       this.newLeaderAcks.add(p.sid);
       this.maybeStartServing();
     });
@@ -197,16 +210,17 @@ export class LeaderRole {
       if (compareZxid(log[i].zxid, peerLast) === 0) {
         mode = 'DIFF';
         from = i + 1;
+      } else if (peerLast.counter === 0) {
+        // A peer at a new-epoch marker (e, 0) holds no txn of that epoch: DIFF from there (checked first, as queueCommittedProposals does).
+        mode = 'DIFF';
+        from = i;
       } else if (log[i].zxid.epoch === peerLast.epoch && i > 0) {
         // The peer has a txn the leader never committed, inside an epoch the leader knows: cut it.
         mode = 'TRUNC';
         truncTo = log[i - 1].zxid;
         from = i;
-      } else if (peerLast.counter === 0) {
-        mode = 'DIFF';
-        from = i;
       } else mode = 'SNAP';
-    } else if (max === undefined && compareZxid(peerLast, leaderLast) > 0) {
+    } else if (max === undefined && compareZxid(peerLast, leaderLast) > 0 && peerLast.counter !== 0) {
       mode = 'TRUNC';
       truncTo = leaderLast;
     } else mode = 'SNAP';
@@ -225,7 +239,8 @@ export class LeaderRole {
       }
     }
     // startForwarding: what is proposed but not committed yet, then every future proposal.
-    for (const prop of this.outstanding) p.send(h.conn, { t: 'PROPOSAL', txn: prop.txn });
+    // Observers get committed transactions only (INFORM), never outstanding proposals.
+    if (!h.observer) for (const prop of this.outstanding) p.send(h.conn, { t: 'PROPOSAL', txn: prop.txn });
     h.forwarding = true;
     p.send(h.conn, { t: 'NEWLEADER', zxid: { epoch: this.epoch!, counter: 0 } });
     p.note(`leader s${p.sid} syncs s${h.sid} with ${mode}${truncTo ? ` to ${formatZxid(truncTo)}` : ''} (learner at ${formatZxid(peerLast)}, leader at ${formatZxid(leaderLast)})`, {
@@ -239,6 +254,7 @@ export class LeaderRole {
     if (zxid.counter === 0) {
       if (zxid.epoch !== this.epoch || h.state !== 'SYNCING') return;
       h.state = 'UPTODATE';
+      h.ackDeadlineTick = this.tick + this.p.cfg.syncLimit;
       if (!h.observer) this.newLeaderAcks.add(h.sid);
       if (this.phase === 'BROADCAST') this.p.send(h.conn, { t: 'UPTODATE' });
       else this.maybeStartServing();
@@ -259,10 +275,7 @@ export class LeaderRole {
     this.prep = new Prep(p.db.tree, { extendedTypesEnabled: false });
     p.fx.push({ kind: 'cancel-timer', timer: INIT_TIMER });
     p.fx.push({ kind: 'set-timer', timer: TICK_TIMER, afterTicks: Math.floor(p.cfg.tickTimeMs / 2) });
-    for (const h of this.handlers.values()) {
-      if (h.state === 'UPTODATE') p.send(h.conn, { t: 'UPTODATE' });
-      h.ackDeadlineTick = this.tick + p.cfg.syncLimit;
-    }
+    for (const h of this.handlers.values()) if (h.state === 'UPTODATE') p.send(h.conn, { t: 'UPTODATE' });
     p.updateElectionVote(this.epoch!);
     if (p.cfg.leaderLoad !== undefined) p.fx.push({ kind: 'set-timer', timer: LOAD_TIMER, afterTicks: this.loadInterval() });
     p.note(`s${p.sid} is the established leader of epoch ${this.epoch}`, { zab: 'established', epoch: this.epoch, leader: p.sid });

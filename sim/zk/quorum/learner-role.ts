@@ -128,7 +128,8 @@ export class LearnerRole {
       case 'UPTODATE':
         return this.onUpToDate();
       case 'PING':
-        if (this.conn !== undefined) this.p.send(this.conn, { t: 'PINGREPLY', touched: [] });
+        // syncWithLeader ignores PINGs; only a learner in broadcast answers them.
+        if (this.conn !== undefined && this.phase === 'BROADCAST') this.p.send(this.conn, { t: 'PINGREPLY', touched: [] });
         return;
       default:
         this.p.goLooking(`unexpected ${pk.t} from the leader`);
@@ -140,7 +141,7 @@ export class LearnerRole {
     if (this.phase !== 'DISCOVERY') return;
     const conn = this.conn!;
     const ack = (currentEpoch: number) => {
-      if (this.conn === conn) p.send(conn, { t: 'ACKEPOCH', currentEpoch, lastZxid: p.db.lastProcessedZxid });
+      if (p.isCurrent(this) && this.conn === conn) p.send(conn, { t: 'ACKEPOCH', currentEpoch, lastZxid: p.db.lastProcessedZxid });
     };
     if (newEpoch > p.db.acceptedEpoch) {
       this.newEpoch = newEpoch;
@@ -180,9 +181,9 @@ export class LearnerRole {
       return;
     }
     const head = this.pending[0];
-    if (head === undefined || compareZxid(head.zxid, zxid) !== 0) {
-      // ZooKeeper exits here (UNMATCHED_TXN_COMMIT); a peer that lost track must resync.
-      this.p.goLooking(`COMMIT ${formatZxid(zxid)} does not match the next pending txn ${head === undefined ? '(none)' : formatZxid(head.zxid)}`);
+    if (head === undefined) return; // FollowerZooKeeperServer.commit: "Committing without seeing txn", ignored
+    if (compareZxid(head.zxid, zxid) !== 0) {
+      this.p.halt(`COMMIT ${formatZxid(zxid)} does not match the next pending txn ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`);
       return;
     }
     this.pending.shift();
@@ -220,9 +221,9 @@ export class LearnerRole {
     const conn = this.conn;
     const epoch = zxid.epoch;
     p.db.afterDurable(() => {
+      if (!p.isCurrent(this)) return;
       p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {
-        if (this.conn !== conn || conn === undefined) return;
-        p.db.markEpochStart({ epoch, counter: 0 });
+        if (!p.isCurrent(this) || this.conn !== conn || conn === undefined) return;
         p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
       });
     });

@@ -20,6 +20,10 @@ export interface PeerCore {
   goLooking(reason: string): void;
   /** After sync: the vote others see names the new epoch (updateElectionVote, ZOOKEEPER-1732). */
   updateElectionVote(epoch: number): void;
+  /** Whether `role` is still this server's role: a continuation of an ended role must do nothing. */
+  isCurrent(role: object): boolean;
+  /** A fatal error: the process exits. */
+  halt(why: string): void;
 }
 
 export const TICK_TIMER = 'zab:tick';

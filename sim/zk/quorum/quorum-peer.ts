@@ -76,6 +76,7 @@ export class QuorumPeer implements PeerCore {
     for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER, ROLE_START_TIMER, LOOK_TIMER, LOAD_TIMER]) this.fx.push({ kind: 'cancel-timer', timer });
     if (r.kind !== 'LOOKING') this.note(`s${this.sid} goes back to LOOKING: ${reason}`, { zab: 'looking', reason });
     this.role = { kind: 'LOOKING' };
+    this.db.dropContinuations();
     const ff = this.db.fastForward();
     if (ff > 0) this.note(`s${this.sid} fast-forwards ${ff} logged txn(s) into memory, now at ${formatZxid(this.db.lastProcessedZxid)}`, { zab: 'fast-forward', count: ff });
     if (reason === 'boot') return this.startLooking();
@@ -86,6 +87,10 @@ export class QuorumPeer implements PeerCore {
 
   private startLooking(): void {
     this.fle.lookForLeader({ lastZxid: this.db.lastProcessedZxid, currentEpoch: this.db.currentEpoch }, this.ctx, this.fx as never);
+  }
+
+  isCurrent(role: object): boolean {
+    return this.role === role;
   }
 
   updateElectionVote(epoch: number): void {

@@ -18,6 +18,10 @@ export const TXN_LOG = 'txnlog';
 export const ACCEPTED_EPOCH = 'acceptedEpoch';
 export const CURRENT_EPOCH = 'currentEpoch';
 
+function snapshotFile(z: Zxid): string {
+  return `snapshot.${z.epoch.toString(16).padStart(8, '0')}${z.counter.toString(16).padStart(8, '0')}`;
+}
+
 interface SnapshotFile {
   zxid: Zxid;
   tree: TreeSnapshot;
@@ -42,8 +46,10 @@ export class ReplicaDb {
   private gen = 0;
   acceptedEpoch = 0;
   currentEpoch = 0;
-  /** Snapshot the tree was last loaded from (kept to rebuild after a TRUNC). */
+  /** The snapshot the tree was last built from (ZERO base when none). */
   private base: SnapshotFile | undefined;
+  /** Every readable snapshot on disk, oldest first (a TRUNC rebuilds from one at or below its target). */
+  private snapshots: SnapshotFile[] = [];
   private durableCount = 0;
   private syncingTo: number | undefined;
   private readonly continuations = new Map<string, () => void>();
@@ -56,24 +62,20 @@ export class ReplicaDb {
   /** Loads what survived on disk. Returns why the server must not start, if it must not. */
   static load(disk: DurableView, commitLogCount: number, fx: Fx): { db: ReplicaDb; problem?: string } {
     const db = new ReplicaDb(commitLogCount);
-    const epoch = (name: string): number | string => {
-      const r = disk.readFile(name);
-      if (r === undefined) return 0;
-      if (!r.ok) return `${name} is unreadable (${r.reason})`;
-      return r.data as number;
+    // Epoch files are replaced atomically in ZooKeeper (temp file + rename): here each is a small log
+    // whose last intact record is the value, so a torn write leaves the previous value.
+    const epoch = (name: string): number | undefined => {
+      const records = disk.readLog(name).filter((r) => r.ok);
+      return records.length === 0 ? undefined : ((records.at(-1) as { data: unknown }).data as number);
     };
     const a = epoch(ACCEPTED_EPOCH);
     const c = epoch(CURRENT_EPOCH);
-    if (typeof a === 'string') return { db, problem: a };
-    if (typeof c === 'string') return { db, problem: c };
-    db.acceptedEpoch = a;
-    db.currentEpoch = c;
-    for (const name of disk.files().filter((f) => f.startsWith('snapshot.')).sort().reverse()) {
+    for (const name of disk.files().filter((f) => f.startsWith('snapshot.')).sort()) {
       const r = disk.readFile(name);
-      if (r === undefined || !r.ok) continue;
-      db.base = r.data as SnapshotFile;
-      break;
+      if (r === undefined || !r.ok || r.data === null) continue; // unreadable, or retired by a TRUNC
+      db.snapshots.push(r.data as SnapshotFile);
     }
+    db.base = db.snapshots.at(-1);
     const records = disk.readLog(TXN_LOG);
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
@@ -87,6 +89,10 @@ export class ReplicaDb {
     db.durableCount = db.log.length;
     db.rebuild();
     const last = db.lastLoggedZxid();
+    // A missing epoch file reads as the epoch of the last logged zxid (QuorumPeer.loadDataBase).
+    db.acceptedEpoch = a ?? last.epoch;
+    db.currentEpoch = c ?? last.epoch;
+    if (db.acceptedEpoch < db.currentEpoch) return { db, problem: `acceptedEpoch ${db.acceptedEpoch} is less than currentEpoch ${db.currentEpoch}` };
     // ZooKeeper refuses to start when its log runs ahead of the epoch it accepted.
     if (last.epoch > db.currentEpoch) return { db, problem: `the current epoch ${db.currentEpoch} is older than the last zxid ${formatZxid(last)}` };
     return { db };
@@ -100,6 +106,11 @@ export class ReplicaDb {
     this.committedLog = [];
     const from = this.base?.zxid ?? ZERO_ZXID;
     for (const txn of this.log) if (compareZxid(txn.zxid, from) > 0) this.apply(txn);
+  }
+
+  /** Counts rebuilds of the tree; `applied` entries of the current generation describe the tree. */
+  get generation(): number {
+    return this.gen;
   }
 
   /** The zxid of the snapshot the tree was built from (ZERO when none): history before it is not in the log. */
@@ -211,17 +222,22 @@ export class ReplicaDb {
     for (const w of this.durableWaiters) w.length = Math.min(w.length, keep);
     if (this.syncingTo !== undefined) this.syncingTo = Math.min(this.syncingTo, keep);
     fx.push({ kind: 'truncate', file: TXN_LOG, length: keep, ref: 'db:truncate' });
-    if (this.base !== undefined && compareZxid(this.base.zxid, zxid) > 0) this.base = undefined;
+    // Snapshots newer than the target hold truncated transactions: retire them (a restart must not
+    // bring those back) and rebuild from the newest one at or below the target.
+    for (const snap of this.snapshots.filter((x) => compareZxid(x.zxid, zxid) > 0)) {
+      fx.push({ kind: 'write', file: snapshotFile(snap.zxid), data: null, ref: 'db:retire' }, { kind: 'fsync', file: snapshotFile(snap.zxid), ref: 'db:retire' });
+    }
+    this.snapshots = this.snapshots.filter((x) => compareZxid(x.zxid, zxid) <= 0);
+    this.base = this.snapshots.at(-1);
     this.rebuild();
   }
 
-  /** SNAP: the leader's state replaces ours; our log is cleared and the snapshot persisted. */
+  /**
+   * SNAP: the leader's state replaces ours and is persisted at once (the ZOOKEEPER-3642 fix). The
+   * log stays as it is, as in ZooKeeper: what it holds at or below the snapshot is never replayed.
+   */
   replaceWith(snapshot: TreeSnapshot, sessions: [SessionId, number][], zxid: Zxid, fx: Fx): void {
     this.base = { zxid, tree: snapshot, sessions };
-    this.log = [];
-    this.durableCount = 0;
-    this.syncingTo = undefined;
-    fx.push({ kind: 'truncate', file: TXN_LOG, length: 0, ref: 'db:truncate' });
     this.rebuild();
     this.tree.lastProcessedZxid = zxid;
     this.writeSnapshot(fx);
@@ -229,8 +245,9 @@ export class ReplicaDb {
 
   writeSnapshot(fx: Fx, then?: () => void): void {
     const z = this.tree.lastProcessedZxid;
-    const file = `snapshot.${z.epoch.toString(16).padStart(8, '0')}${z.counter.toString(16).padStart(8, '0')}`;
+    const file = snapshotFile(z);
     const data: SnapshotFile = { zxid: z, tree: this.tree.snapshot(), sessions: [...this.sessions] };
+    this.snapshots = [...this.snapshots.filter((x) => compareZxid(x.zxid, z) < 0), data];
     fx.push({ kind: 'write', file, data, ref: 'db:snapshot' });
     const ref = `db:k${this.nextRef++}`;
     if (then !== undefined) this.continuations.set(ref, then);
@@ -243,6 +260,12 @@ export class ReplicaDb {
     else this.currentEpoch = value;
     const ref = `db:k${this.nextRef++}`;
     this.continuations.set(ref, then);
-    fx.push({ kind: 'write', file, data: value, ref: 'db:epoch' }, { kind: 'fsync', file, ref });
+    fx.push({ kind: 'append', file, record: value, ref: 'db:epoch' }, { kind: 'fsync', file, ref });
+  }
+
+  /** A role ended: its pending continuations must not run in the next one. */
+  dropContinuations(): void {
+    this.continuations.clear();
+    this.durableWaiters = [];
   }
 }

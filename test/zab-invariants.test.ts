@@ -1,0 +1,95 @@
+// The ZAB monitor must be able to fail: each invariant against a hand-made world that breaks it.
+import { describe, expect, it } from 'vitest';
+import { ZabInvariants } from '../sim/check/zab-invariants.js';
+import { DataTree } from '../sim/zk/data-tree.js';
+import type { Zxid } from '../sim/zk/zxid.js';
+
+interface FakeDb {
+  applied: { zxid: Zxid; body: string; gen: number }[];
+  generation: number;
+  snapshotZxid: Zxid;
+  lastProcessedZxid: Zxid;
+  log: { zxid: Zxid; body: unknown }[];
+  tree: DataTree;
+}
+interface FakePeer {
+  sid: number;
+  role: { kind: string; phase?: string; epoch?: number; leaderSid?: number };
+  db: FakeDb;
+}
+
+const z = (epoch: number, counter: number): Zxid => ({ epoch, counter });
+const db = (): FakeDb => ({ applied: [], generation: 0, snapshotZxid: z(0, 0), lastProcessedZxid: z(0, 0), log: [], tree: new DataTree() });
+
+function fakeWorld(peers: FakePeer[]) {
+  const hosts = peers.map((p) => ({ state: { peer: p } }));
+  const world = {
+    kernel: { now: 0 },
+    host: (n: string) => hosts[Number(n.slice(1)) - 1],
+    stateOf: (n: string) => hosts[Number(n.slice(1)) - 1].state,
+  };
+  return { world: world as never, servers: peers.map((p) => `s${p.sid}`) };
+}
+
+function apply(p: FakePeer, zxid: Zxid, body: string) {
+  p.db.applied.push({ zxid, body, gen: p.db.generation });
+  p.db.lastProcessedZxid = zxid;
+}
+
+describe('ZabInvariants fails what breaks ZAB', () => {
+  it('Leadership: two servers establish the same epoch', () => {
+    const a: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+    const b: FakePeer = { sid: 2, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+    const { world, servers } = fakeWorld([a, b]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^Leadership/);
+  });
+
+  it('Agreement: one zxid, two different transactions', () => {
+    const a: FakePeer = { sid: 1, role: { kind: 'FOLLOWING', phase: 'BROADCAST' }, db: db() };
+    const b: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'BROADCAST' }, db: db() };
+    apply(a, z(1, 1), 'create /x');
+    apply(b, z(1, 1), 'create /y');
+    const { world, servers } = fakeWorld([a, b]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^Agreement/);
+  });
+
+  it('TotalOrder: a server applies an older zxid after a newer one', () => {
+    const a: FakePeer = { sid: 1, role: { kind: 'FOLLOWING', phase: 'BROADCAST' }, db: db() };
+    apply(a, z(1, 2), 'b');
+    apply(a, z(1, 1), 'a');
+    const { world, servers } = fakeWorld([a]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^TotalOrder/);
+  });
+
+  it('CommittedLogDurability: a new leader lacks a transaction an earlier leader committed', () => {
+    const a: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+    const b: FakePeer = { sid: 2, role: { kind: 'LOOKING' }, db: db() };
+    const { world, servers } = fakeWorld([a, b]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    apply(a, z(1, 1), 'create /x'); // committed by the leader of epoch 1
+    inv.check();
+    a.role = { kind: 'LOOKING' };
+    b.role = { kind: 'LEADING', phase: 'BROADCAST', epoch: 2 };
+    b.db.lastProcessedZxid = z(2, 0);
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^CommittedLogDurability.*lacks committed 0x100000001/);
+  });
+
+  it('StateAgreement: a follower at the leader\'s zxid with another tree', () => {
+    const a: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+    const b: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }, db: db() };
+    a.db.tree.apply({ zxid: z(1, 1), sessionId: '0x0000000000000000', time: 0, body: { type: 'create', path: '/x', data: null, owner: '0x0000000000000000' } });
+    a.db.lastProcessedZxid = z(1, 1);
+    b.db.lastProcessedZxid = z(1, 1);
+    const { world, servers } = fakeWorld([a, b]);
+    const inv = new ZabInvariants(world, servers);
+    expect(inv.finish().violations[0]).toMatch(/^StateAgreement/);
+  });
+});
