@@ -3,7 +3,7 @@
  *
  *   --quick            smaller workloads and 3 repeats: a smoke run of a few seconds
  *   --only <names>     comma-separated: baseline, kernel, pingpong (or pingpong-off, pingpong-hash,
- *                      pingpong-file), zk-ops, memory. The baseline is always measured when a throughput
+ *                      pingpong-file), zk-ops, ensemble, memory. The baseline is always measured when a throughput
  *                      benchmark is selected, since every ratio is relative to it.
  *   --repeats <n>      timed repetitions per measurement (default 5, quick 3); medians are reported
  *
@@ -17,13 +17,15 @@ import { collectGarbage, median, mib, progress, progressDone, repoRoot, si, spre
 import { runKernelTimers } from './kernel-timers.js';
 import { runMemoryChild, type MemoryResult } from './memory.js';
 import { runZkOps, type ZkOpsParams, type ZkOpsRun } from './zk-client-ops.js';
+import { ensembleScenario, runEnsemble, type EnsembleMode, type EnsembleRun } from './ensemble.js';
 import { countDeliveries, crossCheck, pingPongScenario, runPingPong, type PingPongMode, type PingPongRun } from './pingpong.js';
 
 const KERNEL_TARGET = 3_000_000; // events/s
 const PINGPONG_TARGET = 1_500_000; // delivered messages/s, trace off
 const ZK_OPS_TARGET = 200_000; // client operations/s through the whole standalone pipeline
+const ENSEMBLE_TARGET = 500_000; // kernel events/s, 5 servers under swarm faults, invariants on
 
-const ALL = ['baseline', 'kernel', 'pingpong-off', 'pingpong-hash', 'pingpong-file', 'zk-ops', 'memory'] as const;
+const ALL = ['baseline', 'kernel', 'pingpong-off', 'pingpong-hash', 'pingpong-file', 'zk-ops', 'ensemble', 'memory'] as const;
 type BenchName = (typeof ALL)[number];
 
 interface Options {
@@ -73,6 +75,8 @@ interface Sizes {
   timers: TimerWorkload;
   pingpongTicks: number;
   zkOps: ZkOpsParams;
+  /** Seeds per mode of the ensemble reference run. */
+  ensembleSeeds: number;
   memoryEvents: number;
   memoryCheckpoints: number[];
 }
@@ -83,6 +87,7 @@ function sizes(quick: boolean): Sizes {
         timers: { timers: 1_000, events: 500_000, seed: 12345, maxDelay: 100 },
         pingpongTicks: 10_000,
         zkOps: { clients: 10, depth: 10, ops: 100_000, keys: 50, seed: 1 },
+        ensembleSeeds: 4,
         memoryEvents: 1_000_000,
         memoryCheckpoints: [100_000, 500_000, 1_000_000],
       }
@@ -90,6 +95,7 @@ function sizes(quick: boolean): Sizes {
         timers: { timers: 1_000, events: 5_000_000, seed: 12345, maxDelay: 100 },
         pingpongTicks: 100_000,
         zkOps: { clients: 10, depth: 10, ops: 1_000_000, keys: 50, seed: 1 },
+        ensembleSeeds: 20,
         memoryEvents: 10_000_000,
         memoryCheckpoints: [1_000_000, 5_000_000, 10_000_000],
       };
@@ -276,6 +282,50 @@ function runClientOps(opts: Options, s: Sizes, kernel: Measurement | undefined):
   return m;
 }
 
+const ENSEMBLE_LABEL: Record<EnsembleMode, string> = {
+  off: 'ensemble, no checks',
+  invariants: 'ensemble, ZAB invariants online',
+  checked: 'ensemble, trace hashed + all checkers',
+};
+
+/** The reference run: every repeat runs `ensembleSeeds` seeds per mode, modes interleaved. */
+function runEnsembleBench(opts: Options, s: Sizes): Measurement[] {
+  const scenario = ensembleScenario();
+  const modes: EnsembleMode[] = ['off', 'invariants', 'checked'];
+  progressDone(`ensemble: 5 servers, 100 writes/s, 60 s simulated, swarm faults; ${s.ensembleSeeds} seeds per repeat, ${opts.repeats} repeats of ${modes.join(', ')} (interleaved)`);
+  for (const m of modes) runEnsemble(scenario, 999, m); // warm-up
+  const runs: Record<EnsembleMode, EnsembleRun[][]> = { off: [], invariants: [], checked: [] };
+  for (let i = 0; i < opts.repeats; i++) {
+    for (const m of modes) {
+      collectGarbage();
+      progress(`  ${ENSEMBLE_LABEL[m]}, run ${i + 1}/${opts.repeats} ...`);
+      const batch: EnsembleRun[] = [];
+      for (let seed = 1; seed <= s.ensembleSeeds; seed++) {
+        const r = runEnsemble(scenario, seed, m);
+        if (!r.ok) throw new Error(`ensemble ${m}: seed ${seed} broke a ZAB invariant`);
+        batch.push(r);
+      }
+      runs[m].push(batch);
+    }
+  }
+  const events = runs.off[0].reduce((n, r) => n + r.kernelEvents, 0);
+  const simulated = runs.off[0].reduce((n, r) => n + r.simulatedMs, 0);
+  const out = modes.map((m) => {
+    const ms = runs[m].map((b) => b.reduce((n, r) => n + r.ms, 0));
+    const meas = measurement(ENSEMBLE_LABEL[m], `5 servers, ${s.ensembleSeeds} seeds × 60 s`, 'events/s', events, ms, m === 'invariants' ? ENSEMBLE_TARGET : null, {
+      mode: m,
+      seedsPerRun: s.ensembleSeeds,
+      simulatedToWall: median(ms.map((t) => simulated / t)),
+      seedsPerHour: median(ms.map((t) => (s.ensembleSeeds / t) * 3_600_000)),
+    });
+    progressDone(`  ${ENSEMBLE_LABEL[m]}: median ${si(meas.medianRate)} kernel events/s, ${(meas.extra.simulatedToWall as number).toFixed(0)}× real time, ${si(meas.extra.seedsPerHour as number)} seeds/hour`);
+    return meas;
+  });
+  const off = out[0].medianRate;
+  for (const m of out) m.extra.vsNoChecks = m.medianRate / off;
+  return out;
+}
+
 function fmtRate(m: Measurement): string {
   return `${si(m.medianRate)} ${m.unit}`;
 }
@@ -303,6 +353,16 @@ function report(all: Measurement[], memory: MemoryResult | undefined): string {
       out.push(
         `zk client ops: ${(zk.extra.kernelEventsPerOp as number).toFixed(2)} kernel events per op, ${zk.extra.errorReplies} error replies per run` +
           (zk.extra.vsKernel === null ? '' : `; ops/s ÷ bare kernel events/s = ${(zk.extra.vsKernel as number).toFixed(3)}`),
+      );
+    }
+    const ens = all.filter((m) => m.extra.seedsPerHour !== undefined);
+    if (ens.length > 0) {
+      out.push('');
+      out.push(
+        table(
+          ['ensemble detail', 'kernel events/s', 'simulated : wall', 'seeds/hour/core', 'vs no checks'],
+          ens.map((m) => [m.name, si(m.medianRate), `${(m.extra.simulatedToWall as number).toFixed(0)}×`, si(m.extra.seedsPerHour as number), `${(m.extra.vsNoChecks as number).toFixed(2)}x`]),
+        ),
       );
     }
     const extra = all.filter((m) => typeof m.extra.kernelEventsPerSec === 'number');
@@ -396,6 +456,12 @@ function main(): void {
     const m = runClientOps(opts, s, all.find((x) => x.name.startsWith('kernel')));
     if (baseline !== undefined) m.vsBaseline = m.medianRate / baseline.medianRate;
     all.push(m);
+  }
+  if (opts.only.has('ensemble')) {
+    for (const m of runEnsembleBench(opts, s)) {
+      if (baseline !== undefined) m.vsBaseline = m.medianRate / baseline.medianRate;
+      all.push(m);
+    }
   }
   let memory: MemoryResult | undefined;
   if (opts.only.has('memory')) {

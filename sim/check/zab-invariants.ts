@@ -17,6 +17,7 @@ import { compareZxid, formatZxid, type Zxid } from '../zk/zxid.js';
 import type { World } from '../world/world.js';
 import type { PeerState } from '../zk/quorum/quorum-peer.js';
 import type { TraceEvent } from '../kernel/trace/events.js';
+import type { TxnBody } from '../zk/txn.js';
 import type { Monitor, Verdict } from './verdict.js';
 
 export interface ZabViolation {
@@ -36,7 +37,8 @@ interface Cursor {
 export class ZabInvariants implements Monitor {
   readonly name = 'zab-invariants';
   readonly violations: ZabViolation[] = [];
-  private readonly meaning = new Map<string, { body: string; node: NodeId }>();
+  /** zxid (as one number) → the transaction first applied under it, and where. */
+  private readonly meaning = new Map<number, { body: TxnBody; node: NodeId }>();
   private readonly leaders = new Map<number, number>();
   /** zxids committed so far, in order. */
   private readonly committed: Zxid[] = [];
@@ -84,14 +86,14 @@ export class ZabInvariants implements Monitor {
           c.gen = a.gen; // the tree was rebuilt (restart, TRUNC, SNAP): its order starts over
           c.last = undefined;
         }
-        const key = formatZxid(a.zxid);
+        const key = zxidKey(a.zxid);
         const known = this.meaning.get(key);
         if (known === undefined) this.meaning.set(key, { body: a.body, node });
-        else if (known.body !== a.body) {
-          this.fail({ invariant: 'Agreement', nodes: [known.node, node], detail: `${key} is ${known.body} on ${known.node} but ${a.body} on ${node}` });
+        else if (!sameBody(known.body, a.body)) {
+          this.fail({ invariant: 'Agreement', nodes: [known.node, node], detail: `${formatZxid(a.zxid)} is ${JSON.stringify(known.body)} on ${known.node} but ${JSON.stringify(a.body)} on ${node}` });
         }
         if (c.last !== undefined && compareZxid(a.zxid, c.last) <= 0) {
-          this.fail({ invariant: 'TotalOrder', nodes: [node], detail: `${node} applied ${key} after ${formatZxid(c.last)}` });
+          this.fail({ invariant: 'TotalOrder', nodes: [node], detail: `${node} applied ${formatZxid(a.zxid)} after ${formatZxid(c.last)}` });
         }
         c.last = a.zxid;
       }
@@ -113,11 +115,11 @@ export class ZabInvariants implements Monitor {
    * snapshot it was built from (whose bodies Agreement cannot see, so those count as held).
    */
   private checkNewLeader(node: NodeId, epoch: number, db: PeerState['peer']['db']): void {
-    const held = new Set<string>();
-    for (const a of db.applied) if (a.gen === db.generation) held.add(formatZxid(a.zxid));
+    const held = new Set<number>();
+    for (const a of db.applied) if (a.gen === db.generation) held.add(zxidKey(a.zxid));
     const base = db.snapshotZxid;
     for (const z of this.committed) {
-      if (compareZxid(z, base) <= 0 || held.has(formatZxid(z))) continue;
+      if (compareZxid(z, base) <= 0 || held.has(zxidKey(z))) continue;
       this.fail({ invariant: 'CommittedLogDurability', nodes: [node], detail: `leader ${node} of epoch ${epoch} lacks committed ${formatZxid(z)} (its tree is at ${formatZxid(db.lastProcessedZxid)})` });
       return;
     }
@@ -139,7 +141,7 @@ export class ZabInvariants implements Monitor {
     const history = new Map<string, string>();
     for (const t of leader.peer!.db.log) history.set(formatZxid(t.zxid), JSON.stringify(t.body));
     const ldb = leader.peer!.db;
-    for (const a of ldb.applied) if (a.gen === ldb.generation) history.set(formatZxid(a.zxid), a.body);
+    for (const a of ldb.applied) if (a.gen === ldb.generation) history.set(formatZxid(a.zxid), JSON.stringify(a.body));
     const last = leader.peer!.db.lastProcessedZxid;
     // What the leader got inside a snapshot (SNAP sync) it has no transaction bodies for.
     const known = leader.peer!.db.snapshotZxid;
@@ -191,4 +193,14 @@ export class ZabInvariants implements Monitor {
 function treeDigest(tree: PeerState['peer']['db']['tree']): string {
   const snap = tree.snapshot();
   return JSON.stringify(snap.nodes.map(([path, data, zx, , , version, creations, aversion, owner, children]) => [path, data, zx, version, creations, aversion, owner, [...children].sort()]).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)));
+}
+
+/** A zxid as one exact number (epochs stay far below 2^21, so epoch·2^32 + counter < 2^53). */
+function zxidKey(z: Zxid): number {
+  return z.epoch * 4294967296 + z.counter;
+}
+
+/** Replicas usually share the very object a proposal carried; compare contents only when not. */
+function sameBody(a: TxnBody, b: TxnBody): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }

@@ -88,11 +88,24 @@ export function observers(cfg: EnsembleConfig): number[] {
   return cfg.servers.filter((s) => s.role === 'observer').map((s) => s.sid);
 }
 
+const voterSets = new WeakMap<EnsembleConfig, Set<number>>();
+
+/** The voting members' sids as a set (computed once per configuration). */
+export function voterSet(cfg: EnsembleConfig): Set<number> {
+  let v = voterSets.get(cfg);
+  if (v === undefined) voterSets.set(cfg, (v = new Set(voters(cfg))));
+  return v;
+}
+
 /** QuorumMaj.containsQuorum: strictly more than half of the voting members. */
 export function isQuorum(cfg: EnsembleConfig, sids: Iterable<number>): boolean {
-  const v = new Set(voters(cfg));
+  const v = voterSet(cfg);
   let n = 0;
-  for (const s of new Set(sids)) if (v.has(s)) n++;
+  if (sids instanceof Set) {
+    for (const s of sids) if (v.has(s)) n++;
+  } else {
+    for (const s of new Set(sids)) if (v.has(s)) n++;
+  }
   return n * 2 > v.size;
 }
 

@@ -9,7 +9,7 @@ import type { ConnId } from '../../contract/node.js';
 import type { Txn } from '../txn.js';
 import { Prep, type WriteRequest } from '../prep.js';
 import { compareZxid, formatZxid, type Zxid } from '../zxid.js';
-import { isQuorum, voters } from './ensemble-config.js';
+import { isQuorum, voterSet } from './ensemble-config.js';
 import type { QuorumPacket } from './packets.js';
 import { INIT_TIMER, LOAD_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
 import { ACCEPTED_EPOCH, CURRENT_EPOCH } from './replica-db.js';
@@ -329,7 +329,7 @@ export class LeaderRole {
   private processAck(sid: number, zxid: Zxid): void {
     const prop = this.outstanding.find((x) => compareZxid(x.txn.zxid, zxid) === 0);
     if (prop === undefined) return; // committed already, or unknown
-    if (voters(this.p.cfg).includes(sid)) prop.acks.add(sid);
+    if (voterSet(this.p.cfg).has(sid)) prop.acks.add(sid);
     // Commit strictly in zxid order: only the oldest outstanding proposal can commit.
     while (this.outstanding.length > 0 && isQuorum(this.p.cfg, this.outstanding[0].acks)) this.commit(this.outstanding.shift()!);
   }

@@ -11,7 +11,7 @@
 import type { DurableView, Effect } from '../../contract/node.js';
 import type { SessionId } from '../../client/zk-client.js';
 import { DataTree, type Applied, type TreeSnapshot } from '../data-tree.js';
-import type { Txn } from '../txn.js';
+import type { Txn, TxnBody } from '../txn.js';
 import { compareZxid, formatZxid, ZERO_ZXID, type Zxid } from '../zxid.js';
 
 export const TXN_LOG = 'txnlog';
@@ -42,7 +42,7 @@ export class ReplicaDb {
    * Every transaction this incarnation applied, in order, for the invariant monitors; `gen` counts
    * rebuilds of the tree (TRUNC, SNAP), after which the order starts again.
    */
-  readonly applied: { zxid: Zxid; body: string; gen: number }[] = [];
+  readonly applied: { zxid: Zxid; body: TxnBody; gen: number }[] = [];
   private gen = 0;
   acceptedEpoch = 0;
   currentEpoch = 0;
@@ -132,7 +132,7 @@ export class ReplicaDb {
   /** Applies a committed transaction to the tree. */
   apply(txn: Txn): Applied {
     const applied = this.tree.apply(txn);
-    this.applied.push({ zxid: txn.zxid, body: JSON.stringify(txn.body), gen: this.gen });
+    this.applied.push({ zxid: txn.zxid, body: txn.body, gen: this.gen });
     const b = txn.body;
     if (b.type === 'createSession') this.sessions.set(b.sessionId, b.timeoutMs);
     if (b.type === 'closeSession') this.sessions.delete(b.sessionId);
