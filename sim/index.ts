@@ -40,3 +40,14 @@ export { formatGolden, GOLDEN_FORMAT, GoldenFormatError, parseGolden, type Golde
 export { replayGolden, TIER_NAMES, type ConformanceReport, type Mismatch, type Tier } from './conformance/replay.js';
 export { normaliseResult, normaliseStat, type NormaliseContext } from './conformance/normalise.js';
 export { issueOp } from './conformance/issue-op.js';
+
+// The replicated ensemble: Fast Leader Election and ZAB.
+export { EnsembleWorld, type EnsembleWorldOptions } from './harness/ensemble-world.js';
+export { simulateFailover, type SimFailoverTrial } from './harness/failover.js';
+export { quorumPeerProgram, QuorumPeer, type PeerCall } from './zk/quorum/quorum-peer.js';
+export { ensembleConfig, simpleEnsemble, type EnsembleConfig, type ServerEntry } from './zk/quorum/ensemble-config.js';
+export { parseZooCfg, ZooCfgError, type ZooCfg } from './zk/quorum/zoo-cfg.js';
+export { FastLeaderElection, type ElectionDecision } from './zk/election/election.js';
+export { totalOrderPredicate, type Vote } from './zk/election/vote.js';
+export { ZabInvariants } from './check/zab-invariants.js';
+export { EnsembleLiveness } from './check/ensemble-liveness.js';

@@ -56,3 +56,24 @@ describe('ZooKeeper library API', () => {
     expect(out.alice).toBe('DISCONNECTED'); // it learns of the expiry only when it reaches a server again
   });
 });
+
+const ensembleExample = `
+import { EnsembleWorld } from 'zksim';
+const ew = new EnsembleWorld({ servers: 5, seed: 'demo' });
+ew.runUntil(() => ew.settled());
+const first = ew.leader();
+const zxid = ew.write({ op: 'create', path: '/a', data: 'x', mode: 'PERSISTENT' });
+ew.advance(100);
+ew.fault({ kind: 'crash', node: ew.leader(), mode: 'process' });
+ew.runUntil(() => ew.settled());
+const l = ew.leader();
+console.log(JSON.stringify({ first, zxid, next: l, epoch: ew.peer(l).role.epoch, kept: ew.peer(l).db.tree.get('/a')?.data }));
+`;
+
+describe('ensemble library API', () => {
+  it('the README EnsembleWorld example works against the built package', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', ensembleExample], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ first: 's5', zxid: '0x100000001', next: 's4', epoch: 2, kept: 'x' });
+  });
+});

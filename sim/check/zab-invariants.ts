@@ -183,7 +183,7 @@ export class ZabInvariants implements Monitor {
     return {
       check: this.name,
       status: 'pass',
-      summary: `one leader per epoch (${this.leaders.size} epochs), ${this.meaning.size} zxids agreed and applied in order on every server, ${this.committed.length} commits kept by later leaders`,
+      summary: `one leader per epoch (${this.leaders.size} epochs), ${this.meaning.size} zxids agreed and applied in order on every server, ${this.committed.length} commits held by every later leader`,
       violations: [],
     };
   }
