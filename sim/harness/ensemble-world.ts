@@ -11,6 +11,9 @@ import { DEFAULT_DISK, DEFAULT_NETWORK, type DiskConfig, type NetworkConfig } fr
 import type { FaultSpec } from '../world/fault-spec.js';
 import { simpleEnsemble, type EnsembleConfig } from '../zk/quorum/ensemble-config.js';
 import { quorumPeerProgram, type PeerCall, type PeerState, type QuorumPeer } from '../zk/quorum/quorum-peer.js';
+import type { NodeProgram } from '../contract/node.js';
+import { clientNode, type ClientProcess } from '../client/client-node.js';
+import type { SimClientOptions, SimZkClient } from '../client/sim-client.js';
 import type { WriteRequest } from '../zk/prep.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -18,6 +21,9 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export interface EnsembleWorldOptions {
   seed?: string;
   servers?: number;
+  /** Client processes (e.g. ["c1", "c2"]) whose handles may use any server. */
+  clients?: NodeId[];
+  sessionTimeoutMs?: number;
   observers?: number;
   config?: Partial<Omit<EnsembleConfig, 'servers'>>;
   network?: Partial<NetworkConfig>;
@@ -32,17 +38,22 @@ export class EnsembleWorld {
   readonly world: World<unknown, unknown>;
   readonly cfg: EnsembleConfig;
   readonly servers: NodeId[];
+  readonly clients: NodeId[];
 
   constructor(options: EnsembleWorldOptions = {}) {
     this.kernel = new Kernel(options.seed ?? '1');
     this.trace = new Trace(options.traceLevel ?? (options.sink === undefined ? 'hash' : 'full'), options.sink);
     this.cfg = simpleEnsemble(options.servers ?? 3, options.observers ?? 0, options.config);
     this.servers = this.cfg.servers.map((s) => s.node);
+    this.clients = options.clients ?? [];
+    const peer = quorumPeerProgram(this.cfg) as NodeProgram<unknown, unknown>;
+    const client = clientNode({ servers: this.servers, sessionTimeoutMs: options.sessionTimeoutMs }) as NodeProgram<unknown, unknown>;
+    const serverSet = new Set(this.servers);
     this.world = new World<unknown, unknown>(
       this.kernel,
       this.trace,
-      { nodes: this.servers, network: { ...DEFAULT_NETWORK, ...options.network }, disk: { ...DEFAULT_DISK, ...options.disk }, clocks: {}, faults: [] },
-      quorumPeerProgram(this.cfg) as never,
+      { nodes: [...this.servers, ...this.clients], network: { ...DEFAULT_NETWORK, ...options.network }, disk: { ...DEFAULT_DISK, ...options.disk }, clocks: {}, faults: [] },
+      (node) => (serverSet.has(node) ? peer : client),
     );
     this.world.start();
   }
@@ -92,6 +103,26 @@ export class EnsembleWorld {
 
   fault(spec: DistributiveOmit<FaultSpec, 'at'>): void {
     this.world.faults.apply({ ...spec, at: this.kernel.now } as FaultSpec);
+  }
+
+  /** Opens a session from client process `client` (any server of the ensemble) and runs until it is answered. */
+  connect(client: NodeId, options?: Partial<SimClientOptions>): SimZkClient {
+    let handle!: SimZkClient;
+    this.call(client, (proc) => (handle = proc.connect(options)));
+    this.runUntil(() => handle.state !== 'CONNECTING');
+    return handle;
+  }
+
+  call(client: NodeId, fn: (proc: ClientProcess) => void): void {
+    if (!this.world.call(client, fn)) throw new Error(`client ${client} is down`);
+  }
+
+  /** Starts an operation in a client process and runs until it reports back. */
+  perform<T>(client: NodeId, start: (proc: ClientProcess, resolve: (value: T) => void) => void, maxTicks?: number): T {
+    let result: { value: T } | undefined;
+    this.call(client, (proc) => start(proc, (value) => (result ??= { value })));
+    this.runUntil(() => result !== undefined, maxTicks);
+    return result!.value;
   }
 
   /**

@@ -30,4 +30,7 @@ export interface Txn {
   /** The leader's wall clock when it prepared the request (ctime/mtime). */
   time: number;
   body: TxnBody;
+  /** In an ensemble: the server whose client sent the request, and the client's xid (cxid), so that server can answer. */
+  origin?: number;
+  cxid?: number;
 }

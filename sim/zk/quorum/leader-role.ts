@@ -113,6 +113,13 @@ export class LeaderRole {
       case 'ACK':
         return this.onAck(h, pk.zxid);
       case 'PINGREPLY':
+        this.p.front.touchedElsewhere(pk.touched);
+        return;
+      case 'REQUEST':
+        if (this.propose(pk.req, pk.sessionId, undefined, { origin: pk.origin, cxid: pk.cxid }) === undefined) this.drop(conn);
+        return;
+      case 'SYNCREQ':
+        this.sync({ conn, sessionId: pk.sessionId, cxid: pk.cxid });
         return;
       default:
         this.p.note(`leader s${this.p.sid}: unexpected ${pk.t} from s${h.sid}`, { zab: 'unexpected', packet: pk.t });
@@ -277,6 +284,7 @@ export class LeaderRole {
     p.fx.push({ kind: 'set-timer', timer: TICK_TIMER, afterTicks: Math.floor(p.cfg.tickTimeMs / 2) });
     for (const h of this.handlers.values()) if (h.state === 'UPTODATE') p.send(h.conn, { t: 'UPTODATE' });
     p.updateElectionVote(this.epoch!);
+    p.front.startServing(true);
     if (p.cfg.leaderLoad !== undefined) p.fx.push({ kind: 'set-timer', timer: LOAD_TIMER, afterTicks: this.loadInterval() });
     p.note(`s${p.sid} is the established leader of epoch ${this.epoch}`, { zab: 'established', epoch: this.epoch, leader: p.sid });
   }
@@ -289,7 +297,7 @@ export class LeaderRole {
   // ------------------------------------------------------------------ broadcast
 
   /** Prepares and proposes a write; false when not serving (or the counter would overflow). */
-  propose(req: WriteRequest, sessionId: string, onCommit?: () => void): Txn | undefined {
+  propose(req: WriteRequest, sessionId: string, onCommit?: () => void, from?: { origin: number; cxid: number }): Txn | undefined {
     const p = this.p;
     if (this.phase !== 'BROADCAST') return undefined;
     const next = { epoch: this.epoch!, counter: this.lastProposed.counter + 1 };
@@ -299,6 +307,10 @@ export class LeaderRole {
       return undefined;
     }
     const txn = this.prep.prepare(req, sessionId, next, p.ctx.wallNow);
+    if (from !== undefined) {
+      txn.origin = from.origin;
+      txn.cxid = from.cxid;
+    }
     this.lastProposed = next;
     this.outstanding.push({ txn, acks: new Set(), onCommit });
     for (const h of this.handlers.values()) if (h.forwarding && !h.observer) p.send(h.conn, { t: 'PROPOSAL', txn });
@@ -319,6 +331,23 @@ export class LeaderRole {
     const req: WriteRequest = n % 2 === 0 ? { op: 'create', path, data: `${n}`, mode: 'PERSISTENT' } : { op: 'setData', path, data: `${n}`, version: -1 };
     this.propose(req, '0x0000000000000000');
     if (this.phase === 'BROADCAST') this.p.fx.push({ kind: 'set-timer', timer: LOAD_TIMER, afterTicks: this.loadInterval() });
+  }
+
+  /** Syncs waiting for what was proposed before them to commit (Leader.processSync). */
+  private readonly syncs: { after: Zxid; conn?: ConnId; sessionId: string; cxid: number }[] = [];
+
+  /** A sync from a learner's client (`conn`) or from the leader's own (no conn). */
+  sync(s: { conn?: ConnId; sessionId: string; cxid: number }): void {
+    this.syncs.push({ ...s, after: this.outstanding.length === 0 ? this.lastCommitted : this.lastProposed });
+    this.releaseSyncs();
+  }
+
+  private releaseSyncs(): void {
+    while (this.syncs.length > 0 && compareZxid(this.syncs[0].after, this.lastCommitted) <= 0) {
+      const s = this.syncs.shift()!;
+      if (s.conn === undefined) this.p.front.syncDone(s.sessionId, s.cxid);
+      else if (this.handlers.has(s.conn)) this.p.send(s.conn, { t: 'SYNC', sessionId: s.sessionId, cxid: s.cxid });
+    }
   }
 
   /** The leader's own log made these durable: it ACKs them itself. */
@@ -342,8 +371,9 @@ export class LeaderRole {
       if (!h.forwarding) continue;
       p.send(h.conn, h.observer ? { t: 'INFORM', txn } : { t: 'COMMIT', zxid: txn.zxid });
     }
-    p.db.apply(txn);
+    p.applyCommitted(txn);
     this.prep.applied(txn.zxid);
+    this.releaseSyncs();
     p.note(`commit ${formatZxid(txn.zxid)} ${describeTxn(txn)} (acks s${[...prop.acks].sort((a, b) => a - b).join(', s')})`, { zab: 'commit', zxid: txn.zxid });
     prop.onCommit?.();
   }

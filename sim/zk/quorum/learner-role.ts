@@ -81,6 +81,18 @@ export class LearnerRole {
     this.p.fx.push({ kind: 'set-timer', timer: CONNECT_TIMER, afterTicks: CONNECT_RETRY_MS });
   }
 
+  /** Sends a client's write to the leader; false when not in broadcast. */
+  forward(req: import('../prep.js').WriteRequest, sessionId: string, cxid: number): boolean {
+    // Observers forward their clients' writes too (Observer.request), they just never vote on them.
+    if (this.phase !== 'BROADCAST' || this.conn === undefined) return false;
+    this.p.send(this.conn, { t: 'REQUEST', origin: this.p.sid, sessionId, cxid, req });
+    return true;
+  }
+
+  requestSync(sessionId: string, cxid: number): void {
+    if (this.conn !== undefined) this.p.send(this.conn, { t: 'SYNCREQ', sessionId, cxid });
+  }
+
   onConnectRetry(): void {
     if (this.phase === 'CONNECTING' && this.connectRef === undefined) this.connect();
   }
@@ -128,8 +140,11 @@ export class LearnerRole {
       case 'UPTODATE':
         return this.onUpToDate();
       case 'PING':
-        // syncWithLeader ignores PINGs; only a learner in broadcast answers them.
-        if (this.conn !== undefined && this.phase === 'BROADCAST') this.p.send(this.conn, { t: 'PINGREPLY', touched: [] });
+        // syncWithLeader ignores PINGs; a learner in broadcast answers with the sessions its clients touched.
+        if (this.conn !== undefined && this.phase === 'BROADCAST') this.p.send(this.conn, { t: 'PINGREPLY', touched: this.p.front.takeTouched() });
+        return;
+      case 'SYNC':
+        this.p.front.syncDone(pk.sessionId, pk.cxid);
         return;
       default:
         this.p.goLooking(`unexpected ${pk.t} from the leader`);
@@ -187,7 +202,7 @@ export class LearnerRole {
       return;
     }
     this.pending.shift();
-    this.p.db.apply(head);
+    this.p.applyCommitted(head);
   }
 
   private onInform(txn: Txn): void {
@@ -198,7 +213,7 @@ export class LearnerRole {
       return;
     }
     p.db.append(txn, p.fx);
-    p.db.apply(txn);
+    p.applyCommitted(txn);
   }
 
   /** NEWLEADER: log and fsync what was committed, then currentEpoch, then ACK (3.9.3+ order). */
@@ -234,6 +249,7 @@ export class LearnerRole {
     if (this.phase !== 'SYNCHRONIZATION' || !this.newLeaderSeen) return;
     this.phase = 'BROADCAST';
     p.updateElectionVote(this.newEpoch!);
+    p.front.startServing(false);
     p.note(`s${p.sid} is up to date with leader s${this.leaderSid} (epoch ${this.newEpoch})`, { zab: 'uptodate', leader: this.leaderSid, epoch: this.newEpoch });
     p.send(this.conn!, { t: 'ACK', zxid: { epoch: this.newEpoch!, counter: 0 } });
     // Proposals still uncommitted go through the normal pipeline now: logged, ACKed, then committed.

@@ -6,6 +6,7 @@ import type { SessionId } from '../../client/zk-client.js';
 import type { TreeSnapshot } from '../data-tree.js';
 import type { Txn } from '../txn.js';
 import type { Zxid } from '../zxid.js';
+import type { WriteRequest } from '../prep.js';
 
 export const QUORUM_PORT = 'quorum';
 
@@ -34,6 +35,11 @@ export type QuorumPacket =
   /** Leader → learner: liveness, carrying the last proposed zxid; the learner answers with a PING. */
   | { t: 'PING'; zxid: Zxid }
   /** A learner's answer to PING: sessions its clients touched since the last one. */
-  | { t: 'PINGREPLY'; touched: [SessionId, number][] };
+  | { t: 'PINGREPLY'; touched: [SessionId, number][] }
+  /** Learner → leader: a client's write (or createSession / closeSession) to prepare and propose. */
+  | { t: 'REQUEST'; origin: number; sessionId: SessionId; cxid: number; req: WriteRequest }
+  /** Learner → leader: a client's sync; the leader answers with SYNC once what it proposed before is committed. */
+  | { t: 'SYNCREQ'; sessionId: SessionId; cxid: number }
+  | { t: 'SYNC'; sessionId: SessionId; cxid: number };
 
 export type QuorumPacketType = QuorumPacket['t'];

@@ -6,6 +6,8 @@ import type { ConnId, Effect, StepContext } from '../../contract/node.js';
 import type { EnsembleConfig } from './ensemble-config.js';
 import type { QuorumPacket } from './packets.js';
 import type { ReplicaDb } from './replica-db.js';
+import type { ClientFront } from './client-front.js';
+import type { Txn } from '../txn.js';
 
 export interface PeerCore {
   readonly sid: number;
@@ -24,6 +26,10 @@ export interface PeerCore {
   isCurrent(role: object): boolean;
   /** A fatal error: the process exits. */
   halt(why: string): void;
+  /** Applies a committed transaction and lets the client port answer and fire watches. */
+  applyCommitted(txn: Txn): void;
+  /** The client port (sessions, reads, answers). */
+  readonly front: ClientFront;
 }
 
 export const TICK_TIMER = 'zab:tick';

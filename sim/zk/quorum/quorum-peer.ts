@@ -16,6 +16,9 @@ import { LearnerRole } from './learner-role.js';
 import { QUORUM_PORT, type QuorumPacket } from './packets.js';
 import { CONNECT_TIMER, INIT_TIMER, LOAD_TIMER, READ_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
 import { ReplicaDb } from './replica-db.js';
+import { ClientFront, EXPIRY_TIMER, type FrontHost } from './client-front.js';
+import type { Txn } from '../txn.js';
+import { CLIENT_PORT, type ClientMsg } from '../wire.js';
 
 export type PeerRole =
   | { kind: 'LOOKING' }
@@ -31,9 +34,10 @@ const LOOK_TIMER = 'zab:look';
 /** What the harness may ask of a peer through `world.call`. */
 export type PeerCall = { write: WriteRequest; sessionId?: string; done?: (zxid: string | undefined) => void; committed?: () => void };
 
-export class QuorumPeer implements PeerCore {
+export class QuorumPeer implements PeerCore, FrontHost {
   fx: Effect<unknown>[] = [];
   ctx: StepContext;
+  readonly front: ClientFront;
   role: PeerRole = { kind: 'LOOKING' };
   readonly fle: FastLeaderElection;
   /** The vote of the last election this peer decided. */
@@ -56,6 +60,35 @@ export class QuorumPeer implements PeerCore {
       maxNotificationIntervalMs: cfg.maxNotificationIntervalMs,
       cnxTimeoutMs: cfg.cnxTimeoutMs,
     });
+    this.front = new ClientFront(this);
+  }
+
+  // ------------------------------------------------------------------ FrontHost
+
+  now(): number {
+    return this.ctx.now;
+  }
+
+  random(n: number): number {
+    return this.ctx.random.int(n);
+  }
+
+  submit(req: WriteRequest, sessionId: string, cxid: number): boolean {
+    const r = this.role;
+    if (r instanceof LeaderRole) return r.propose(req, sessionId, undefined, { origin: this.sid, cxid }) !== undefined;
+    if (r instanceof LearnerRole) return r.forward(req, sessionId, cxid);
+    return false;
+  }
+
+  requestSync(sessionId: string, cxid: number): void {
+    const r = this.role;
+    if (r instanceof LeaderRole) r.sync({ sessionId, cxid });
+    else if (r instanceof LearnerRole) r.requestSync(sessionId, cxid);
+  }
+
+  applyCommitted(txn: Txn): void {
+    const applied = this.db.apply(txn);
+    this.front.onApplied(txn, applied);
   }
 
   // ------------------------------------------------------------------ PeerCore
@@ -76,6 +109,7 @@ export class QuorumPeer implements PeerCore {
     for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER, ROLE_START_TIMER, LOOK_TIMER, LOAD_TIMER]) this.fx.push({ kind: 'cancel-timer', timer });
     if (r.kind !== 'LOOKING') this.note(`s${this.sid} goes back to LOOKING: ${reason}`, { zab: 'looking', reason });
     this.role = { kind: 'LOOKING' };
+    this.front.stopServing();
     this.db.dropContinuations();
     const ff = this.db.fastForward();
     if (ff > 0) this.note(`s${this.sid} fast-forwards ${ff} logged txn(s) into memory, now at ${formatZxid(this.db.lastProcessedZxid)}`, { zab: 'fast-forward', count: ff });
@@ -130,6 +164,12 @@ export class QuorumPeer implements PeerCore {
       if (d !== undefined && r.kind === 'LOOKING') this.onDecision(d);
       return;
     }
+    if ((input.kind === 'deliver' || input.kind === 'accepted') && input.port === CLIENT_PORT) {
+      if (input.kind === 'accepted') this.front.onAccepted(input.conn);
+      else this.front.onMessage(input.conn, input.msg as ClientMsg);
+      return;
+    }
+    if (input.kind === 'closed') this.front.onClosed(input.conn);
     switch (input.kind) {
       case 'call':
         return this.onCall(input.call as PeerCall);
@@ -167,6 +207,7 @@ export class QuorumPeer implements PeerCore {
   private onTimer(timer: string): void {
     const r = this.role;
     if (timer === ROLE_START_TIMER && r.kind === 'STARTING') return this.startRole(r.decision);
+    if (timer === EXPIRY_TIMER) return this.front.onExpiryTimer();
     if (timer === LOOK_TIMER && r.kind === 'LOOKING') return this.startLooking();
     if (timer === TICK_TIMER && r instanceof LeaderRole) r.onTick();
     else if (timer === INIT_TIMER && r instanceof LeaderRole) r.onInitTimeout();
