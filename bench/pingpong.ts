@@ -107,7 +107,9 @@ export function countDeliveries(scenario: Scenario, level: TraceLevel): CountRes
     if (e.kind === 'deliver') traceDelivers++;
   });
   const entry = PROTOCOLS[scenario.protocol.kind];
-  const world = new World(kernel, trace, config.world, countingProgram(entry.program(config.protocol), counter));
+  const program = entry.program(config.protocol);
+  if (typeof program === 'function') throw new Error('the ping-pong benchmark counts a single program');
+  const world = new World(kernel, trace, config.world, countingProgram(program, counter));
   world.start();
   kernel.runUntil(config.durationTicks);
   world.finish();

@@ -9,6 +9,7 @@ import type { TraceEvent } from '../kernel/trace/events.js';
 import type { World } from '../world/world.js';
 import type { PeerState } from '../zk/quorum/quorum-peer.js';
 import type { Checker, Verdict } from './verdict.js';
+import { processOf, type ClientNodeState } from '../client/client-node.js';
 
 const FAULT_ACTIVITY = new Set(['fault', 'heal', 'crash', 'boot', 'pause', 'resume', 'clock']);
 
@@ -25,6 +26,8 @@ export class EnsembleLiveness implements Checker {
     private readonly servers: readonly NodeId[],
     private readonly settleTicks: number,
     private readonly expectCommits: boolean,
+    /** Client processes: each must end connected with no request left hanging. */
+    private readonly clients: readonly NodeId[] = [],
   ) {}
 
   onEvent(e: TraceEvent): void {
@@ -59,13 +62,24 @@ export class EnsembleLiveness implements Checker {
         }
       }
     }
+    for (const c of this.clients) {
+      const proc = processOf(this.world.stateOf(c) as ClientNodeState | undefined);
+      if (proc === undefined) continue; // a crashed client process
+      const live = proc.handles.filter((h) => h.state !== 'EXPIRED' && h.state !== 'CLOSED');
+      if (live.length === 0) problems.push(`${c} has no live session`);
+      for (const h of live) {
+        if (h.state !== 'CONNECTED') problems.push(`${c}'s session ${h.sessionId ?? '(new)'} is ${h.state}`);
+        const oldest = h.oldestPendingAt;
+        if (oldest !== undefined && oldest < deadline) problems.push(`${c} has a request hanging since ${oldest}`);
+      }
+    }
     if (this.lastRoleChange > deadline) problems.push(`roles still changing at ${this.lastRoleChange}, after the settle deadline ${deadline}`);
     if (this.expectCommits && this.lastCommit < deadline) problems.push(`no write committed after ${deadline} (last commit at ${this.lastCommit < 0 ? 'never' : this.lastCommit})`);
     if (problems.length > 0) return { check, status: 'fail', summary: `not serving ${this.settleTicks} ticks after the faults healed at ${this.quietFrom}`, violations: problems };
     return {
       check,
       status: 'pass',
-      summary: `leader ${leaders[0].node} serving with every running server by ${deadline} (faults healed at ${this.quietFrom})${this.expectCommits ? `, writes committing (last at ${this.lastCommit})` : ''}`,
+      summary: `leader ${leaders[0].node} serving with every running server by ${deadline} (faults healed at ${this.quietFrom})${this.expectCommits ? `, writes committing (last at ${this.lastCommit})` : ''}${this.clients.length > 0 ? `, ${this.clients.length} client(s) connected with nothing hanging` : ''}`,
       violations: [],
     };
   }

@@ -48,6 +48,8 @@ export interface SimClientOptions {
 }
 
 interface Outstanding {
+  /** When the application made the request (this process's monotonic clock). */
+  at: number;
   xid: number;
   req: ClientRequest;
   cb: Callback<any>;
@@ -166,6 +168,18 @@ export class SimZkClient implements ZkClient {
       this.closeCb = undefined;
       cb?.(r.rc === 'OK' ? r : { rc: 'OK' });
     });
+  }
+
+  /** Requests not answered yet (sent or waiting for a connection), for liveness checks. */
+  get pendingRequests(): number {
+    return this.pending.length + this.outgoing.length;
+  }
+
+  /** When the oldest unanswered request was made, or undefined when none is. */
+  get oldestPendingAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const o of [...this.pending, ...this.outgoing]) if (o.xid >= 0 && (oldest === undefined || o.at < oldest)) oldest = o.at;
+    return oldest;
   }
 
   // ---------------------------------------------------------------- inputs from the node
@@ -309,6 +323,7 @@ export class SimZkClient implements ZkClient {
       const w = this.watches;
       const keys = (m: Map<string, unknown>) => [...m.keys()];
       this.sendRequest({
+        at: this.host.now(),
         xid: -8,
         req: { op: 'setWatches', relativeZxid: this.lastZxidSeen, data: keys(w.data), exist: keys(w.exist), child: keys(w.child), persistent: keys(w.persistent), persistentRecursive: keys(w.persistentRecursive) },
         cb: () => {},
@@ -369,7 +384,7 @@ export class SimZkClient implements ZkClient {
       cb(failure('CONNECTION_LOSS'));
       return;
     }
-    const o: Outstanding = { xid: this.nextXid++, req, cb, watcher };
+    const o: Outstanding = { at: this.host.now(), xid: this.nextXid++, req, cb, watcher };
     if (this.state === 'CONNECTED') this.sendRequest(o);
     else this.outgoing.push(o);
   }

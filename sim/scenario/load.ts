@@ -107,8 +107,8 @@ function describeReceived(message: string): string {
 /** Checks that need more than one field: node names, ports, times, expectations. */
 function semanticIssues(s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
-  const nodes = serverIds(s.servers);
   const protocol = PROTOCOLS[s.protocol.kind];
+  const nodes = [...serverIds(s.servers), ...protocol.extraNodes(protocol.resolve(s.protocol))];
   const nodeList = nodes.length > 3 ? `${nodes[0]}..${nodes[nodes.length - 1]}` : nodes.join(', ');
   const checkTarget = (t: unknown, path: string, allowRest: boolean): void => {
     const names = typeof t === 'string' ? [t] : Array.isArray(t) ? (t as string[]) : [];

@@ -9,6 +9,8 @@ import { ELECTION_PORT } from '../zk/election/cnx-manager.js';
 import { simpleEnsemble, type EnsembleConfig } from '../zk/quorum/ensemble-config.js';
 import { QUORUM_PORT } from '../zk/quorum/packets.js';
 import { quorumPeerProgram } from '../zk/quorum/quorum-peer.js';
+import { clientNode } from '../client/client-node.js';
+import { clientWorkload, DEFAULT_CLIENT_WORKLOAD } from '../workload/client-workload.js';
 import { DEFAULT_PINGPONG, pingPongProgram, PINGPONG_PORT, type PingPongConfig } from '../testproto/pingpong.js';
 import type { FaultKind } from '../world/fault-spec.js';
 import { SWARM_KINDS } from '../world/swarm.js';
@@ -24,7 +26,9 @@ export interface ProtocolEntry {
   hasLeader: boolean;
   /** The protocol's configuration with defaults filled in (recorded in the trace header). */
   resolve(config: ProtocolConfig): Record<string, unknown>;
-  program(resolved: Record<string, unknown>): NodeProgram<unknown, unknown>;
+  program(resolved: Record<string, unknown>): NodeProgram<unknown, unknown> | ((node: NodeId) => NodeProgram<unknown, unknown>);
+  /** Nodes besides the servers s1..sN (e.g. client processes c1..cN). */
+  extraNodes(resolved: Record<string, unknown>): NodeId[];
   /** Names of its checkers, liveness included (for validating `expect`). */
   checkerNames: readonly string[];
   /** The protocol's own checkers, its liveness checker first (the generic ones are added by the runner). */
@@ -49,6 +53,7 @@ const pingpong: ProtocolEntry = {
   program(resolved) {
     return pingPongProgram(resolved as unknown as PingPongConfig) as NodeProgram<unknown, unknown>;
   },
+  extraNodes: () => [],
   checkerNames: ['liveness', 'pingpong-sequence', 'pingpong-durability'],
   checkers(_resolved, run) {
     return [new ConnectivityLiveness(run.settleTicks), new PingPongSequence(), new PingPongDurability()];
@@ -77,11 +82,23 @@ const zookeeper: ProtocolEntry = {
     return { observers: 0, ...timing, ...rest };
   },
   program(resolved) {
-    return quorumPeerProgram(ensembleOf(resolved)) as NodeProgram<unknown, unknown>;
+    const cfg = ensembleOf(resolved);
+    const peer = quorumPeerProgram(cfg) as NodeProgram<unknown, unknown>;
+    const c = resolved.clients as { count: number; opsPerSecond?: number; keys?: number; sessionTimeoutMs?: number } | undefined;
+    if (c === undefined) return peer;
+    const w = { ...DEFAULT_CLIENT_WORKLOAD, ...(c.opsPerSecond === undefined ? {} : { opsPerSecond: c.opsPerSecond }), ...(c.keys === undefined ? {} : { keys: c.keys }), ...(c.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: c.sessionTimeoutMs }) };
+    const client = clientNode({ servers: cfg.servers.map((s) => s.node), app: clientWorkload(w) }) as NodeProgram<unknown, unknown>;
+    return (node: NodeId) => (node.startsWith('c') ? client : peer);
+  },
+  extraNodes(resolved) {
+    const c = resolved.clients as { count: number } | undefined;
+    return c === undefined ? [] : Array.from({ length: c.count }, (_, i) => `c${i + 1}`);
   },
   checkerNames: ['liveness', 'zab-invariants'],
   checkers(resolved, run) {
-    return [new EnsembleLiveness(run.world, run.nodes, run.settleTicks, resolved.load !== undefined), new ZabInvariants(run.world, run.nodes)];
+    const servers = run.nodes.filter((n) => n.startsWith('s'));
+    const clients = run.nodes.filter((n) => n.startsWith('c'));
+    return [new EnsembleLiveness(run.world, servers, run.settleTicks, resolved.load !== undefined || clients.length > 0, clients), new ZabInvariants(run.world, servers)];
   },
 };
 

@@ -75,7 +75,8 @@ export function resolveRunConfig(s: Scenario, seed: string): RunConfig {
     });
   }
   const protocol = { kind: s.protocol.kind, servers: s.servers, ...entry.resolve(s.protocol) };
-  const config: RunConfig = { seed, durationTicks: s.durationTicks, protocol, world: { nodes, network, disk, clocks, faults } };
+  const all = [...nodes, ...entry.extraNodes(protocol)];
+  const config: RunConfig = { seed, durationTicks: s.durationTicks, protocol, world: { nodes: all, network, disk, clocks, faults } };
   if (swarm !== undefined) config.swarm = swarm;
   return config;
 }

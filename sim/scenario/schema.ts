@@ -116,6 +116,15 @@ export const ZooKeeperProtocolSchema = z.strictObject({
   roleShutdownMs: msRange.optional(),
   /** Writes proposed by whoever leads (creates and setData over `keys` znodes), standing in for clients. */
   load: z.strictObject({ writesPerSecond: z.number().positive().max(100_000), keys: z.int().min(1).max(10_000).optional() }).optional(),
+  /** Client processes c1..cN, each with one session (to any server) running random operations. */
+  clients: z
+    .strictObject({
+      count: z.int().min(1).max(200),
+      opsPerSecond: z.number().positive().max(10_000).optional(),
+      keys: z.int().min(1).max(10_000).optional(),
+      sessionTimeoutMs: positiveTicks.optional(),
+    })
+    .optional(),
 });
 
 export const ProtocolSchema = z.discriminatedUnion('kind', [PingPongProtocolSchema, ZooKeeperProtocolSchema]);
