@@ -1,7 +1,7 @@
 /**
- * Ensemble benchmark (the [ensemble] issue's reference run): 5 servers, a write load of 100/s
- * (the leader's built-in load, standing in for 10 clients until client sessions reach the
- * ensemble), 60 simulated seconds, swarm faults on. Three modes: no checks at all; the online ZAB
+ * Ensemble benchmark (the [ensemble] issue's reference run): 5 servers, 10 clients with one
+ * session each issuing 10 random operations per second (100 client ops/s in all, two thirds
+ * writes), 60 simulated seconds, swarm faults on. Three modes: no checks at all; the online ZAB
  * invariants after every kernel event (trace off); and a hashed trace with every checker.
  */
 import { validateScenario } from '../sim/scenario/load.js';
@@ -17,7 +17,7 @@ export function ensembleScenario(durationTicks = 60_000): Scenario {
       seed: 1,
       durationTicks,
       servers: 5,
-      protocol: { kind: 'zookeeper', load: { writesPerSecond: 100 } },
+      protocol: { kind: 'zookeeper', clients: { count: 10, opsPerSecond: 10, keys: 8, sessionTimeoutMs: 10_000 } },
       faults: { swarm: { quietTicks: Math.floor(durationTicks / 4) } },
     },
     'bench-ensemble',

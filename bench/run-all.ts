@@ -292,7 +292,7 @@ const ENSEMBLE_LABEL: Record<EnsembleMode, string> = {
 function runEnsembleBench(opts: Options, s: Sizes): Measurement[] {
   const scenario = ensembleScenario();
   const modes: EnsembleMode[] = ['off', 'invariants', 'checked'];
-  progressDone(`ensemble: 5 servers, 100 writes/s, 60 s simulated, swarm faults; ${s.ensembleSeeds} seeds per repeat, ${opts.repeats} repeats of ${modes.join(', ')} (interleaved)`);
+  progressDone(`ensemble: 5 servers, 10 clients at 100 ops/s in all, 60 s simulated, swarm faults; ${s.ensembleSeeds} seeds per repeat, ${opts.repeats} repeats of ${modes.join(', ')} (interleaved)`);
   for (const m of modes) runEnsemble(scenario, 999, m); // warm-up
   const runs: Record<EnsembleMode, EnsembleRun[][]> = { off: [], invariants: [], checked: [] };
   for (let i = 0; i < opts.repeats; i++) {
@@ -312,7 +312,7 @@ function runEnsembleBench(opts: Options, s: Sizes): Measurement[] {
   const simulated = runs.off[0].reduce((n, r) => n + r.simulatedMs, 0);
   const out = modes.map((m) => {
     const ms = runs[m].map((b) => b.reduce((n, r) => n + r.ms, 0));
-    const meas = measurement(ENSEMBLE_LABEL[m], `5 servers, ${s.ensembleSeeds} seeds × 60 s`, 'events/s', events, ms, m === 'invariants' ? ENSEMBLE_TARGET : null, {
+    const meas = measurement(ENSEMBLE_LABEL[m], `5 servers + 10 clients, ${s.ensembleSeeds} seeds × 60 s`, 'events/s', events, ms, m === 'invariants' ? ENSEMBLE_TARGET : null, {
       mode: m,
       seedsPerRun: s.ensembleSeeds,
       simulatedToWall: median(ms.map((t) => simulated / t)),
