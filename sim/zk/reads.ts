@@ -5,7 +5,7 @@
 import type { ErrorName, EventType } from '../client/zk-client.js';
 import type { DataTree } from './data-tree.js';
 import type { WatcherKey } from './watch-manager.js';
-import type { ClientRequest, ReadRequest, ReplyBody, SetWatches } from './wire.js';
+import type { ClientRequest, ReadRequest, ReplyBody, ServerMsg, SetWatches } from './wire.js';
 import { compareZxid } from './zxid.js';
 
 export interface ReadReply {
@@ -80,4 +80,23 @@ export function serveSetWatches(tree: DataTree, watcher: WatcherKey, req: SetWat
     tree.childWatches.add(path, watcher, 'PERSISTENT_RECURSIVE');
   }
   return events;
+}
+
+/**
+ * Everything a server sends for one request it answers locally: the events a SetWatches fires
+ * at once, then the reply (carrying the zxid the server has applied up to).
+ */
+export function answerLocally(tree: DataTree, watcher: WatcherKey, xid: number, req: ClientRequest): ServerMsg[] {
+  const out: ServerMsg[] = [];
+  let reply: ReadReply;
+  if (req.op === 'setWatches') {
+    for (const ev of serveSetWatches(tree, watcher, req as SetWatches)) out.push({ t: 'event', type: ev.type, path: ev.path });
+    reply = { rc: 'OK' };
+  } else if (req.op === 'addWatch' || req.op === 'removeWatches') {
+    reply = serveWatchChange(tree, watcher, req);
+  } else {
+    reply = serveRead(tree, watcher, req as ReadRequest);
+  }
+  out.push({ t: 'reply', xid, zxid: tree.lastProcessedZxid, rc: reply.rc, body: reply.body });
+  return out;
 }

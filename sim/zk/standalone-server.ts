@@ -13,9 +13,9 @@ import { Prep, type WriteRequest } from './prep.js';
 import { passwordFor, SessionTracker } from './session-tracker.js';
 import { serverConfig, type ZkServerConfig } from './server-config.js';
 import type { Txn } from './txn.js';
-import type { ClientMsg, ClientRequest, ReadRequest, ReplyBody, ServerMsg, SetWatches, ZkMsg } from './wire.js';
+import { isWrite, type ClientMsg, type ClientRequest, type ReplyBody, type ServerMsg, type ZkMsg } from './wire.js';
 import { compareZxid, formatZxid, nextZxid, type Zxid } from './zxid.js';
-import { serveRead, serveSetWatches, serveWatchChange } from './reads.js';
+import { answerLocally } from './reads.js';
 import { describeTxn } from './describe.js';
 
 /**
@@ -217,24 +217,15 @@ function onMessage(state: ServerState, conn: Conn, msg: ClientMsg, ctx: StepCont
     return;
   }
   const { xid, req } = msg;
-  switch (req.op) {
-    case 'create':
-    case 'delete':
-    case 'setData':
-    case 'multi':
-    case 'closeSession': {
-      if (req.op === 'closeSession') state.tracker.sessions.get(conn.session)!.closing = true;
-      const txn = submit(state, req, conn.session, ctx, effects);
-      state.inflight.push({ txn, conn: conn.id, xid, durable: false });
-      conn.queue.push({ kind: 'write', xid, zxid: txn.zxid, done: false });
-      return;
-    }
-    case 'sync':
-      conn.queue.push({ kind: 'sync', xid, path: req.path, after: state.lastZxid });
-      break;
-    default:
-      conn.queue.push({ kind: 'read', xid, req, after: state.lastZxid });
+  if (isWrite(req)) {
+    if (req.op === 'closeSession') state.tracker.sessions.get(conn.session)!.closing = true;
+    const txn = submit(state, req, conn.session, ctx, effects);
+    state.inflight.push({ txn, conn: conn.id, xid, durable: false });
+    conn.queue.push({ kind: 'write', xid, zxid: txn.zxid, done: false });
+    return;
   }
+  if (req.op === 'sync') conn.queue.push({ kind: 'sync', xid, path: req.path, after: state.lastZxid });
+  else conn.queue.push({ kind: 'read', xid, req, after: state.lastZxid });
   drain(state, conn, effects);
 }
 
@@ -374,17 +365,7 @@ function drain(state: ServerState, conn: Conn, effects: Effect<ZkMsg>[]): void {
 }
 
 function answerRead(state: ServerState, conn: Conn, xid: number, req: ClientRequest, effects: Effect<ZkMsg>[]): void {
-  const zxid = state.tree.lastProcessedZxid;
-  let reply: { rc: 'OK' | ErrorName; body?: ReplyBody };
-  if (req.op === 'setWatches') {
-    for (const ev of serveSetWatches(state.tree, conn.id, req as SetWatches)) send(effects, conn.id, { t: 'event', type: ev.type, path: ev.path });
-    reply = { rc: 'OK' };
-  } else if (req.op === 'addWatch' || req.op === 'removeWatches') {
-    reply = serveWatchChange(state.tree, conn.id, req);
-  } else {
-    reply = serveRead(state.tree, conn.id, req as ReadRequest);
-  }
-  send(effects, conn.id, { t: 'reply', xid, zxid, rc: reply.rc, body: reply.body });
+  for (const msg of answerLocally(state.tree, conn.id, xid, req)) send(effects, conn.id, msg);
 }
 
 function takeSnapshot(state: ServerState, effects: Effect<ZkMsg>[]): void {

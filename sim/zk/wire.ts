@@ -33,6 +33,13 @@ export type ClientRequest =
   | { op: 'removeWatches'; path: string; type: WatcherType }
   | SetWatches;
 
+/** The requests a server turns into a transaction (everything else it answers from its tree). */
+export type WriteClientRequest = Extract<ClientRequest, { op: 'create' | 'delete' | 'setData' | 'multi' | 'closeSession' }>;
+
+export function isWrite(req: ClientRequest): req is WriteClientRequest {
+  return req.op === 'create' || req.op === 'delete' || req.op === 'setData' || req.op === 'multi' || req.op === 'closeSession';
+}
+
 export type ClientMsg =
   | { t: 'connect'; lastZxidSeen: Zxid; timeoutMs: number; sessionId: SessionId; passwd: string }
   | { t: 'request'; xid: number; req: ClientRequest }

@@ -13,10 +13,10 @@ import type { ErrorName, SessionId } from '../../client/zk-client.js';
 import { NO_OWNER } from '../../client/zk-client.js';
 import type { Applied } from '../data-tree.js';
 import type { WriteRequest } from '../prep.js';
-import { serveRead, serveSetWatches, serveWatchChange } from '../reads.js';
+import { answerLocally } from '../reads.js';
 import { passwordFor, SessionTracker } from '../session-tracker.js';
 import type { Txn } from '../txn.js';
-import type { ClientMsg, ClientRequest, ReadRequest, ReplyBody, ServerMsg, SetWatches } from '../wire.js';
+import { isWrite, type ClientMsg, type ClientRequest, type ReplyBody, type ServerMsg } from '../wire.js';
 import { compareZxid, formatZxid } from '../zxid.js';
 import type { EnsembleConfig } from './ensemble-config.js';
 import type { ReplicaDb } from './replica-db.js';
@@ -111,23 +111,18 @@ export class ClientFront {
       return this.drain(conn);
     }
     const { xid, req } = msg;
-    switch (req.op) {
-      case 'create':
-      case 'delete':
-      case 'setData':
-      case 'multi':
-      case 'closeSession':
-        conn.queue.push({ kind: 'write', xid, done: false });
-        if (!this.h.submit(req, conn.session, xid)) this.close(conn.id);
-        return;
-      case 'sync':
-        conn.queue.push({ kind: 'sync', xid, path: req.path, done: false });
-        this.h.requestSync(conn.session, xid);
-        return;
-      default:
-        conn.queue.push({ kind: 'read', xid, req });
-        return this.drain(conn);
+    if (isWrite(req)) {
+      conn.queue.push({ kind: 'write', xid, done: false });
+      if (!this.h.submit(req, conn.session, xid)) this.close(conn.id);
+      return;
     }
+    if (req.op === 'sync') {
+      conn.queue.push({ kind: 'sync', xid, path: req.path, done: false });
+      this.h.requestSync(conn.session, xid);
+      return;
+    }
+    conn.queue.push({ kind: 'read', xid, req });
+    this.drain(conn);
   }
 
   private onConnect(conn: ClientConn, msg: Extract<ClientMsg, { t: 'connect' }>): void {
@@ -227,18 +222,7 @@ export class ClientFront {
   }
 
   private answerRead(conn: ClientConn, xid: number, req: ClientRequest): void {
-    const tree = this.h.db.tree;
-    const zxid = tree.lastProcessedZxid;
-    let reply: { rc: 'OK' | ErrorName; body?: ReplyBody };
-    if (req.op === 'setWatches') {
-      for (const ev of serveSetWatches(tree, conn.id, req as SetWatches)) this.send(conn.id, { t: 'event', type: ev.type, path: ev.path });
-      reply = { rc: 'OK' };
-    } else if (req.op === 'addWatch' || req.op === 'removeWatches') {
-      reply = serveWatchChange(tree, conn.id, req);
-    } else {
-      reply = serveRead(tree, conn.id, req as ReadRequest);
-    }
-    this.send(conn.id, { t: 'reply', xid, zxid, rc: reply.rc, body: reply.body });
+    for (const msg of answerLocally(this.h.db.tree, conn.id, xid, req)) this.send(conn.id, msg);
   }
 
   // ------------------------------------------------------------------ sessions
