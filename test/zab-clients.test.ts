@@ -87,3 +87,18 @@ describe('clients on an ensemble', () => {
     expect(ew.peer(ew.leader()!)!.db.tree.get('/mine')).toBeDefined();
   });
 });
+
+describe('session checks at the leader', () => {
+  it('a write of an unknown (expired) session becomes a SESSION_EXPIRED error transaction: no ghost ephemeral', () => {
+    const { ew, inv } = setup([]);
+    const leader = ew.leader()!;
+    let zxid: string | undefined;
+    ew.world.call(leader, { write: { op: 'create', path: '/ghost', data: null, mode: 'EPHEMERAL' }, sessionId: '0x01000000deadbeef', done: (z: string | undefined) => (zxid = z) });
+    ew.advance(1000);
+    expect(zxid).toBeDefined(); // it took a zxid, as every write does
+    const applied = ew.peer(leader)!.db.applied.at(-1)!;
+    expect(applied.body).toEqual({ type: 'error', rc: 'SESSION_EXPIRED' });
+    for (const s of ew.servers) expect(ew.peer(s)!.db.tree.get('/ghost')).toBeUndefined();
+    expect(inv.finish().violations).toEqual([]);
+  });
+});

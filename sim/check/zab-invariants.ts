@@ -146,6 +146,12 @@ export class ZabInvariants implements Monitor {
     // What the leader got inside a snapshot (SNAP sync) it has no transaction bodies for.
     const known = leader.peer!.db.snapshotZxid;
     const leaderTree = treeDigest(ldb.tree);
+    // Session invariant: every ephemeral belongs to a live session (it vanishes only with its session's close).
+    for (const [owner, paths] of ldb.tree.ephemerals) {
+      if (paths.size > 0 && !ldb.sessions.has(owner)) {
+        this.fail({ invariant: 'EphemeralOwnership', nodes: [leader.node], detail: `${[...paths].join(', ')} owned by ${owner}, a session the leader no longer has` });
+      }
+    }
     for (const { node, peer } of peers) {
       const r = peer?.role as { kind: string; phase?: string; leaderSid?: number } | undefined;
       if (peer === undefined || node === leader.node || r?.phase !== 'BROADCAST' || r.leaderSid !== leader.peer!.sid) continue;

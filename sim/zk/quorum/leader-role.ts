@@ -306,7 +306,7 @@ export class LeaderRole {
       p.goLooking('zxid lower 32 bits have rolled over, forcing re-election');
       return undefined;
     }
-    const txn = this.prep.prepare(req, sessionId, next, p.ctx.wallNow);
+    const txn = this.prep.prepare(req, sessionId, next, p.ctx.wallNow, this.sessionError(req, sessionId));
     if (from !== undefined) {
       txn.origin = from.origin;
       txn.cxid = from.cxid;
@@ -331,6 +331,19 @@ export class LeaderRole {
     const req: WriteRequest = n % 2 === 0 ? { op: 'create', path, data: `${n}`, mode: 'PERSISTENT' } : { op: 'setData', path, data: `${n}`, version: -1 };
     this.propose(req, '0x0000000000000000');
     if (this.phase === 'BROADCAST') this.p.fx.push({ kind: 'set-timer', timer: LOAD_TIMER, afterTicks: this.loadInterval() });
+  }
+
+  /**
+   * PrepRequestProcessor's session check: a client request of a session that is unknown or already
+   * closing becomes a SESSION_EXPIRED error transaction, so an expired session can never create an
+   * ephemeral node. (The leader's own load runs as session 0.)
+   */
+  private sessionError(req: WriteRequest, sessionId: string): 'SESSION_EXPIRED' | undefined {
+    if (req.op === 'createSession' || sessionId === '0x0000000000000000') return undefined;
+    const tracked = this.p.front.tracker?.sessions.get(sessionId);
+    if (!this.p.db.sessions.has(sessionId)) return 'SESSION_EXPIRED';
+    if (tracked?.closing === true && req.op !== 'closeSession') return 'SESSION_EXPIRED';
+    return undefined;
   }
 
   /** Syncs waiting for what was proposed before them to commit (Leader.processSync). */
