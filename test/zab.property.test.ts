@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ZabInvariants } from '../sim/check/zab-invariants.js';
 import { EnsembleWorld } from '../sim/harness/ensemble-world.js';
 import type { FaultSpec } from '../sim/world/fault-spec.js';
+import { validateScenario } from '../sim/scenario/load.js';
+import { runScenario } from '../sim/scenario/simulation.js';
 
 type Fault = DistributiveOmit<FaultSpec, 'at'> & { at: number };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -74,4 +76,29 @@ describe('ZAB under random faults', () => {
       );
     }, 300_000);
   }
+});
+
+describe('ZAB with clients under random faults', () => {
+  it('5 servers and 4 clients: invariants hold; after healing every client is connected with nothing hanging', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(faultArb(5), { maxLength: Number(process.env.ZAB_FAULTS ?? 6) }), (seed, faults) => {
+        const scenario = validateScenario(
+          {
+            version: 1,
+            name: 'property-clients',
+            seed,
+            durationTicks: 100_000,
+            servers: 5,
+            protocol: { kind: 'zookeeper', clients: { count: 4, opsPerSecond: 10, keys: 6, sessionTimeoutMs: 8000 } },
+            faults: faults.map((f) => ({ ...f, at: Math.min(f.at, 40_000) })),
+            checks: { liveness: { settleTicks: 45_000 } },
+          },
+          'property-clients',
+        );
+        const r = runScenario(scenario);
+        for (const v of r.verdicts) expect(v.status, `${v.check}: ${v.summary} ${v.violations.join(' | ')}`).toBe('pass');
+      }),
+      { numRuns: Number(process.env.ZAB_RUNS ?? 15), verbose: 1 },
+    );
+  }, 300_000);
 });
