@@ -171,3 +171,27 @@ describe('counter overflow (ZOOKEEPER-1277)', () => {
     expectClean(inv);
   });
 });
+
+describe('per-proposal ACK timeout (SyncLimitCheck)', () => {
+  it('the leader cuts off a follower that stops acknowledging proposals while it still answers pings', () => {
+    const { ew, inv } = ensemble({ servers: 3 });
+    const cut: { at: number; sid: number }[] = [];
+    ew.trace.subscribe((e) => {
+      const d = e.kind === 'note' ? (e.data as { zab?: string; sid?: number } | undefined) : undefined;
+      if (d?.zab === 'sync-limit') cut.push({ at: e.at, sid: d.sid! });
+    });
+    ew.runUntil(() => ew.settled());
+    // s1's disk becomes very slow: it keeps answering PINGs but its ACKs (after fsync) lag far behind.
+    ew.fault({ kind: 'slow-disk', node: 's1', factor: 10_000, durationTicks: 60_000 });
+    const from = ew.now;
+    for (let i = 0; i < 5; i++) ew.write(create(`/s${i}`));
+    ew.runUntil(() => cut.length > 0, 30_000);
+    expect(cut[0].sid).toBe(1);
+    // Cut off once its oldest proposal waited more than syncLimit × tickTime (checked every tickTime/2).
+    expect(cut[0].at - from).toBeGreaterThan(5 * 2000);
+    expect(cut[0].at - from).toBeLessThanOrEqual(5 * 2000 + 1000 + 10);
+    // The quorum (s2 + s3) kept committing.
+    expect(ew.peer('s3')!.db.tree.get('/s4')).toBeDefined();
+    expectClean(inv);
+  });
+});

@@ -29,6 +29,8 @@ interface LearnerHandler {
   ackDeadlineTick: number;
   /** Its last zxid, from ACKEPOCH: where its sync starts. */
   peerLastZxid?: Zxid;
+  /** Proposals sent to it and not ACKed yet, oldest first, with when they were sent (SyncLimitCheck). */
+  unacked: { zxid: Zxid; at: number }[];
 }
 
 interface Proposal {
@@ -85,7 +87,7 @@ export class LeaderRole {
   }
 
   onAccepted(conn: ConnId): void {
-    this.handlers.set(conn, { conn, sid: -1, observer: false, state: 'INFO', acceptedEpoch: 0, forwarding: false, ackDeadlineTick: this.tick + this.p.cfg.initLimit + this.p.cfg.syncLimit });
+    this.handlers.set(conn, { conn, sid: -1, observer: false, state: 'INFO', acceptedEpoch: 0, forwarding: false, ackDeadlineTick: this.tick + this.p.cfg.initLimit + this.p.cfg.syncLimit, unacked: [] });
   }
 
   onClosed(conn: ConnId): void {
@@ -267,7 +269,9 @@ export class LeaderRole {
       else this.maybeStartServing();
       return;
     }
-    if (!h.observer) this.processAck(h.sid, zxid);
+    if (h.observer) return;
+    while (h.unacked.length > 0 && compareZxid(h.unacked[0].zxid, zxid) <= 0) h.unacked.shift();
+    this.processAck(h.sid, zxid);
   }
 
   /** waitForNewLeaderAck: a quorum (with the leader) has the epoch's history durably: start serving. */
@@ -313,7 +317,11 @@ export class LeaderRole {
     }
     this.lastProposed = next;
     this.outstanding.push({ txn, acks: new Set(), onCommit });
-    for (const h of this.handlers.values()) if (h.forwarding && !h.observer) p.send(h.conn, { t: 'PROPOSAL', txn });
+    for (const h of this.handlers.values()) {
+      if (!h.forwarding || h.observer) continue;
+      p.send(h.conn, { t: 'PROPOSAL', txn });
+      h.unacked.push({ zxid: next, at: p.ctx.now });
+    }
     p.db.append(txn, p.fx);
     return txn;
   }
@@ -395,7 +403,17 @@ export class LeaderRole {
   onTick(): void {
     const p = this.p;
     p.fx.push({ kind: 'set-timer', timer: TICK_TIMER, afterTicks: Math.floor(p.cfg.tickTimeMs / 2) });
-    for (const h of this.handlers.values()) if (h.state === 'UPTODATE' || h.state === 'SYNCING') p.send(h.conn, { t: 'PING', zxid: this.lastProposed });
+    const limit = p.cfg.syncLimit * p.cfg.tickTimeMs;
+    for (const h of [...this.handlers.values()]) {
+      if (h.state !== 'UPTODATE' && h.state !== 'SYNCING') continue;
+      // SyncLimitCheck: a learner that has not ACKed a proposal within syncLimit ticks is cut off.
+      if (h.unacked.length > 0 && p.ctx.now - h.unacked[0].at > limit) {
+        p.note(`leader s${p.sid} closes s${h.sid}: proposal ${formatZxid(h.unacked[0].zxid)} unacknowledged for over ${limit} ms`, { zab: 'sync-limit', sid: h.sid });
+        this.drop(h.conn);
+        continue;
+      }
+      p.send(h.conn, { t: 'PING', zxid: this.lastProposed });
+    }
     if (++this.halfTicks % 2 !== 0) return;
     this.tick++;
     const synced = [p.sid];
