@@ -195,3 +195,46 @@ describe('per-proposal ACK timeout (SyncLimitCheck)', () => {
     expectClean(inv);
   });
 });
+
+describe('sync from the on-disk log', () => {
+  function syncModes(ew: EnsembleWorld) {
+    const modes: string[] = [];
+    ew.trace.subscribe((e) => {
+      const d = e.kind === 'note' ? (e.data as { zab?: string; mode?: string; learner?: number } | undefined) : undefined;
+      if (d?.zab === 'sync' && d.learner === 1) modes.push(d.mode!);
+    });
+    return modes;
+  }
+
+  it('a learner just below the committed log gets a DIFF read from the txn log when that is small next to a snapshot', () => {
+    const { ew, inv } = ensemble({ servers: 3, config: { commitLogCount: 5 } });
+    const modes = syncModes(ew);
+    ew.runUntil(() => ew.settled());
+    for (let i = 0; i < 100; i++) ew.write({ op: 'create', path: `/big${i}`, data: 'x'.repeat(200), mode: 'PERSISTENT' });
+    ew.advance(1000);
+    ew.fault({ kind: 'crash', node: 's1', mode: 'process' });
+    for (let i = 0; i < 12; i++) ew.write(create(`/small${i}`));
+    ew.advance(500);
+    ew.fault({ kind: 'restart', node: 's1' });
+    ew.runUntil(() => ew.settled() && ew.role('s1') === 'FOLLOWING');
+    ew.advance(1000);
+    expect(modes.at(-1)).toBe('DIFF');
+    expect(treeOf(ew, 's1')).toBe(treeOf(ew, 's3'));
+    expectClean(inv);
+  });
+
+  it('…and a SNAP when the missed transactions outweigh a third of a snapshot', () => {
+    const { ew, inv } = ensemble({ servers: 3, config: { commitLogCount: 5 } });
+    const modes = syncModes(ew);
+    ew.runUntil(() => ew.settled());
+    ew.fault({ kind: 'crash', node: 's1', mode: 'process' });
+    for (let i = 0; i < 30; i++) ew.write(create(`/m${i}`));
+    ew.advance(500);
+    ew.fault({ kind: 'restart', node: 's1' });
+    ew.runUntil(() => ew.settled() && ew.role('s1') === 'FOLLOWING');
+    ew.advance(1000);
+    expect(modes.at(-1)).toBe('SNAP');
+    expect(treeOf(ew, 's1')).toBe(treeOf(ew, 's3'));
+    expectClean(inv);
+  });
+});

@@ -210,7 +210,13 @@ export class LeaderRole {
     let mode: 'DIFF' | 'TRUNC' | 'SNAP';
     let truncTo: Zxid | undefined;
     let from = log.length; // committed txns from this index go as PROPOSAL + COMMIT
+    let fromDisk: Txn[] | undefined; // older committed txns read back from the txn log, sent first
     if (compareZxid(peerLast, leaderLast) === 0) mode = 'DIFF';
+    else if (min !== undefined && compareZxid(peerLast, min) < 0 && (fromDisk = this.fromTxnLog(peerLast, min)) !== undefined) {
+      // Below the committed log: a DIFF from the on-disk txn log when it is small enough (getProposalsFromTxnLog).
+      mode = 'DIFF';
+      from = 0;
+    }
     else if (max !== undefined && compareZxid(peerLast, max) > 0 && peerLast.counter !== 0) {
       mode = 'TRUNC';
       truncTo = max;
@@ -242,6 +248,10 @@ export class LeaderRole {
       p.send(h.conn, { t: 'DIFF', zxid: leaderLast });
     }
     if (mode !== 'SNAP') {
+      for (const txn of fromDisk ?? []) {
+        p.send(h.conn, { t: 'PROPOSAL', txn });
+        p.send(h.conn, { t: 'COMMIT', zxid: txn.zxid });
+      }
       for (let i = from; i < log.length; i++) {
         p.send(h.conn, { t: 'PROPOSAL', txn: log[i] });
         p.send(h.conn, { t: 'COMMIT', zxid: log[i].zxid });
@@ -257,6 +267,30 @@ export class LeaderRole {
       learner: h.sid,
       mode,
     });
+  }
+
+  /**
+   * The committed transactions after `peerLast` and before the committed log's first one, from the
+   * leader's txn log — or undefined when the log does not reach back to `peerLast` or what it would
+   * send is larger than snapshotSizeFactor (0.33) of a snapshot (then SNAP is cheaper).
+   */
+  private fromTxnLog(peerLast: Zxid, min: Zxid): Txn[] | undefined {
+    const log = this.p.db.log;
+    const start = log.findIndex((t) => compareZxid(t.zxid, peerLast) >= 0);
+    if (start < 0) return undefined;
+    const exact = compareZxid(log[start].zxid, peerLast) === 0;
+    if (!exact && peerLast.counter !== 0) return undefined; // the peer's zxid is not in our log: divergence, SNAP
+    const out: Txn[] = [];
+    let bytes = 0;
+    for (let i = exact ? start + 1 : start; i < log.length && compareZxid(log[i].zxid, min) < 0; i++) {
+      out.push(log[i]);
+      bytes += JSON.stringify(log[i].body).length;
+    }
+    // Only contiguous history counts: the next one must be the committed log's first.
+    const next = log.find((t) => compareZxid(t.zxid, min) >= 0);
+    if (next === undefined || compareZxid(next.zxid, min) !== 0) return undefined;
+    const snapshotBytes = JSON.stringify(this.p.db.tree.snapshot().nodes).length;
+    return bytes <= 0.33 * snapshotBytes ? out : undefined;
   }
 
   private onAck(h: LearnerHandler, zxid: Zxid): void {
