@@ -25,6 +25,7 @@ function fakeWorld(peers: FakePeer[]) {
   const hosts = peers.map((p) => ({ state: { peer: p } }));
   const world = {
     kernel: { now: 0 },
+    trace: { enabled: false, count: 0 },
     host: (n: string) => hosts[Number(n.slice(1)) - 1],
     stateOf: (n: string) => hosts[Number(n.slice(1)) - 1].state,
   };
@@ -47,8 +48,8 @@ describe('ZabInvariants fails what breaks ZAB', () => {
   });
 
   it('Agreement: one zxid, two different transactions', () => {
-    const a: FakePeer = { sid: 1, role: { kind: 'FOLLOWING', phase: 'BROADCAST' }, db: db() };
-    const b: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'BROADCAST' }, db: db() };
+    const a: FakePeer = { sid: 1, role: { kind: 'LOOKING' }, db: db() };
+    const b: FakePeer = { sid: 2, role: { kind: 'LOOKING' }, db: db() };
     apply(a, z(1, 1), 'create /x');
     apply(b, z(1, 1), 'create /y');
     const { world, servers } = fakeWorld([a, b]);
@@ -58,7 +59,7 @@ describe('ZabInvariants fails what breaks ZAB', () => {
   });
 
   it('TotalOrder: a server applies an older zxid after a newer one', () => {
-    const a: FakePeer = { sid: 1, role: { kind: 'FOLLOWING', phase: 'BROADCAST' }, db: db() };
+    const a: FakePeer = { sid: 1, role: { kind: 'LOOKING' }, db: db() };
     apply(a, z(1, 2), 'b');
     apply(a, z(1, 1), 'a');
     const { world, servers } = fakeWorld([a]);
@@ -91,5 +92,53 @@ describe('ZabInvariants fails what breaks ZAB', () => {
     const { world, servers } = fakeWorld([a, b]);
     const inv = new ZabInvariants(world, servers);
     expect(inv.finish().violations[0]).toMatch(/^StateAgreement/);
+  });
+
+  it('Integrity: a follower applies a transaction no leader committed', () => {
+    const l: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+    const f: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }, db: db() };
+    const { world, servers } = fakeWorld([l, f]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    apply(f, z(1, 1), 'create /ghost');
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^Integrity.*which no leader committed/);
+  });
+
+  it('ProcessConsistency: a learner starts serving with an uncommitted transaction in its tree', () => {
+    const l: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 2 }, db: db() };
+    const f: FakePeer = { sid: 2, role: { kind: 'LOOKING' }, db: db() };
+    apply(f, z(1, 7), 'create /replayed'); // replayed from its log at boot: fine while not serving
+    const { world, servers } = fakeWorld([l, f]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    expect(inv.violations).toEqual([]);
+    f.role = { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 };
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^ProcessConsistency/);
+  });
+});
+
+describe('a safety violation stops the run', () => {
+  it('the simulation ends at the event where the monitor found it, and says so', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseScenario } = await import('../sim/scenario/load.js');
+    const { Simulation } = await import('../sim/scenario/simulation.js');
+    const scenario = parseScenario(readFileSync('scenarios/zk-first-election-3.json', 'utf8'), 'zk-first-election-3.json');
+    const sim = new Simulation(scenario);
+    sim.runUntil(5000);
+    expect(sim.stoppedAt).toBeUndefined();
+    // Corrupt s1's record of what it applied: it now disagrees with s2 about a zxid.
+    const peer = (n: string) => (sim.world.stateOf(n) as { peer: { db: { applied: { zxid: Zxid; body: unknown; gen: number }[]; generation: number } } }).peer;
+    const first = peer('s2').db.applied[0];
+    peer('s1').db.applied.push({ zxid: first.zxid, body: { type: 'error', rc: 'NO_NODE' }, gen: peer('s1').db.generation });
+    sim.runUntil(10_000);
+    expect(sim.stoppedAt).toMatchObject({ check: 'zab-invariants' });
+    expect(sim.stoppedAt!.at).toBeLessThan(5100);
+    const r = sim.finish();
+    expect(r.endAt).toBeLessThan(scenario.durationTicks);
+    expect(r.verdicts.find((v) => v.check === 'zab-invariants')).toMatchObject({ status: 'fail' });
+    expect(r.verdicts.find((v) => v.check === 'zab-invariants')!.violations[0]).toMatch(/^Agreement at \d+ \(trace event \d+\)/);
+    expect(r.ok).toBe(false);
   });
 });

@@ -26,6 +26,8 @@ export interface Checker {
  */
 export interface Monitor extends Checker {
   afterEvent(): void;
+  /** A safety violation was found: the runner stops the run there (the first one is what matters). */
+  readonly violated?: boolean;
 }
 
 export function isMonitor(c: Checker): c is Monitor {

@@ -23,6 +23,8 @@ import type { Monitor, Verdict } from './verdict.js';
 export interface ZabViolation {
   invariant: string;
   at: number;
+  /** Trace events recorded when it was found (-1 without a trace): `zksim show --from` goes there. */
+  seq: number;
   nodes: NodeId[];
   detail: string;
 }
@@ -32,6 +34,8 @@ interface Cursor {
   seen: number;
   last: Zxid | undefined;
   gen: number;
+  /** The server was serving clients (in broadcast) at the last check. */
+  serving: boolean;
 }
 
 export class ZabInvariants implements Monitor {
@@ -40,8 +44,17 @@ export class ZabInvariants implements Monitor {
   /** zxid (as one number) → the transaction first applied under it, and where. */
   private readonly meaning = new Map<number, { body: TxnBody; node: NodeId }>();
   private readonly leaders = new Map<number, number>();
-  /** zxids committed so far, in order. */
+  /** zxids committed so far, in order, and the same as numbers. */
   private readonly committed: Zxid[] = [];
+  private readonly committedKeys = new Set<number>();
+  /**
+   * What a learner may apply: the commits, plus the history of each leader that got a quorum for
+   * its epoch (it is the initial history of that epoch, synced to learners before NEWLEADER).
+   */
+  private readonly deliverable = new Set<number>();
+  private readonly adopted = new Set<number>();
+  /** The trace position of the first violation, for the report (when a trace is recorded). */
+  private readonly traceCount: () => number;
   /** Per server (same index as `servers`): how far its applied transactions were checked. */
   private readonly cursors: (Cursor | undefined)[] = [];
   private hosts: { state: unknown }[] | undefined;
@@ -50,10 +63,17 @@ export class ZabInvariants implements Monitor {
   constructor(
     private readonly world: World<unknown, unknown>,
     private readonly servers: readonly NodeId[],
-  ) {}
+  ) {
+    this.traceCount = () => (world.trace.enabled ? world.trace.count : -1);
+  }
 
-  private fail(v: Omit<ZabViolation, 'at'>): void {
-    if (this.violations.length < 20) this.violations.push({ ...v, at: this.world.kernel.now });
+  private fail(v: Omit<ZabViolation, 'at' | 'seq'>): void {
+    if (this.violations.length < 20) this.violations.push({ ...v, at: this.world.kernel.now, seq: this.traceCount() });
+  }
+
+  /** A safety violation ends the run at once: what follows it would only obscure it. */
+  get violated(): boolean {
+    return this.violations.length > 0;
   }
 
   onEvent(_event: TraceEvent): void {}
@@ -73,15 +93,24 @@ export class ZabInvariants implements Monitor {
       const db = peer.db;
       let c = this.cursors[i];
       if (c === undefined || c.db !== db) {
-        c = { db, seen: 0, last: undefined, gen: -1 };
+        c = { db, seen: 0, last: undefined, gen: -1, serving: false };
         this.cursors[i] = c;
       }
       const role = peer.role as { kind: string; phase?: string; epoch?: number };
       // What an established leader applies, it has committed.
       const leading = role.kind === 'LEADING' && role.phase === 'BROADCAST';
+      const learning = role.kind === 'FOLLOWING' || role.kind === 'OBSERVING';
       for (; c.seen < db.applied.length; c.seen++) {
         const a = db.applied[c.seen];
-        if (leading && (this.committed.length === 0 || compareZxid(a.zxid, this.committed.at(-1)!) > 0)) this.committed.push(a.zxid);
+        if (leading && (this.committed.length === 0 || compareZxid(a.zxid, this.committed.at(-1)!) > 0)) {
+          this.committed.push(a.zxid);
+          this.committedKeys.add(zxidKey(a.zxid));
+          this.deliverable.add(zxidKey(a.zxid));
+        }
+        // Integrity: a learner applies only what a leader committed (a replay at boot is not delivery).
+        if (learning && !this.deliverable.has(zxidKey(a.zxid)) && compareZxid(a.zxid, this.firstWatched) > 0) {
+          this.fail({ invariant: 'Integrity', nodes: [node], detail: `${node} applied ${formatZxid(a.zxid)} ${JSON.stringify(a.body)}, which no leader committed` });
+        }
         if (a.gen !== c.gen) {
           c.gen = a.gen; // the tree was rebuilt (restart, TRUNC, SNAP): its order starts over
           c.last = undefined;
@@ -97,6 +126,14 @@ export class ZabInvariants implements Monitor {
         }
         c.last = a.zxid;
       }
+      if (role.kind === 'LEADING' && role.epoch !== undefined && role.phase !== 'DISCOVERY' && !this.adopted.has(role.epoch)) {
+        this.adopted.add(role.epoch);
+        for (const a of db.applied) if (a.gen === db.generation) this.deliverable.add(zxidKey(a.zxid));
+      }
+      // ProcessConsistency: a server that starts serving clients holds only committed transactions.
+      const serving = role.phase === 'BROADCAST' && (leading || learning);
+      if (serving && !c.serving) this.checkServes(node, db);
+      c.serving = serving;
       if (leading && role.epoch !== undefined) {
         const prev = this.leaders.get(role.epoch);
         if (prev === undefined) {
@@ -106,6 +143,21 @@ export class ZabInvariants implements Monitor {
           this.fail({ invariant: 'Leadership', nodes: [node], detail: `epoch ${role.epoch} established by s${prev} and by s${peer.sid}` });
         }
       }
+    }
+  }
+
+  /** Commits before the monitor started watching (there are none in a run it watches from boot). */
+  private readonly firstWatched: Zxid = { epoch: 0, counter: 0 };
+
+  private checkServes(node: NodeId, db: PeerState['peer']['db']): void {
+    const base = db.snapshotZxid;
+    for (const a of db.applied) {
+      if (a.gen !== db.generation || compareZxid(a.zxid, base) <= 0 || this.deliverable.has(zxidKey(a.zxid))) continue;
+      // A new leader's own history becomes committed as it starts (it was elected for holding it).
+      const r = ((this.world.stateOf(node) as PeerState).peer.role as { kind: string }).kind;
+      if (r === 'LEADING') continue;
+      this.fail({ invariant: 'ProcessConsistency', nodes: [node], detail: `${node} serves clients with ${formatZxid(a.zxid)} ${JSON.stringify(a.body)} in its tree, which no leader committed` });
+      return;
     }
   }
 
@@ -183,13 +235,13 @@ export class ZabInvariants implements Monitor {
         check: this.name,
         status: 'fail',
         summary: `${this.violations.length} violation(s); first: ${v.invariant} at ${v.at}`,
-        violations: this.violations.map((x) => `${x.invariant} at ${x.at} (${x.nodes.join(', ')}): ${x.detail}`),
+        violations: this.violations.map((x) => `${x.invariant} at ${x.at}${x.seq >= 0 ? ` (trace event ${x.seq})` : ''} (${x.nodes.join(', ')}): ${x.detail}`),
       };
     }
     return {
       check: this.name,
       status: 'pass',
-      summary: `one leader per epoch (${this.leaders.size} epochs), ${this.meaning.size} zxids agreed and applied in order on every server, ${this.committed.length} commits held by every later leader`,
+      summary: `one leader per epoch (${this.leaders.size} epochs), ${this.meaning.size} zxids agreed and applied in order on every server (total, local and global primary order), ${this.committed.length} commits held by every later leader, learners applied and served only committed txns`,
       violations: [],
     };
   }

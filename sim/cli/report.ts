@@ -6,6 +6,9 @@ const STATUS = { pass: 'PASS', fail: 'FAIL', unknown: '????' } as const;
 export function formatRunReport(r: RunResult, tracePath: string | null, wallMs: number): string {
   const out: string[] = [];
   out.push(`zksim run ${r.scenario}: seed ${r.seed}, ${r.endAt} ticks simulated, ${r.events} events, ${Math.round(wallMs)} ms`);
+  if (r.stoppedAt !== undefined) {
+    out.push(`  stopped at ${r.stoppedAt.at}: ${r.stoppedAt.check} found a safety violation (replay it with --seed ${r.seed})`);
+  }
   const width = Math.max(...r.verdicts.map((v) => v.check.length));
   r.verdicts.forEach((v, i) => {
     const e = r.expectations[i];

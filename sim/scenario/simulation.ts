@@ -44,6 +44,8 @@ export interface RunResult {
   expectations: ExpectationResult[];
   /** Every expectation met. */
   ok: boolean;
+  /** A safety violation stopped the run early (time, and the check that found it). */
+  stoppedAt?: { at: number; check: string };
 }
 
 /**
@@ -57,8 +59,10 @@ export class Simulation {
   readonly config: RunConfig;
   readonly checkers: Checker[];
   private started = false;
-  /** Runs the online monitors after each kernel event (a stop predicate that never stops). */
+  /** Runs the online monitors after each kernel event; true (stop) once one found a violation. */
   private readonly afterEvent: (() => boolean) | undefined;
+  /** Where a monitor's safety violation stopped the run. */
+  stoppedAt: { at: number; check: string } | undefined;
   private finished: RunResult | undefined;
 
   constructor(
@@ -81,8 +85,11 @@ export class Simulation {
       monitors.length === 0
         ? undefined
         : () => {
-            for (const m of monitors) m.afterEvent();
-            return false;
+            for (const m of monitors) {
+              m.afterEvent();
+              if (m.violated === true && this.stoppedAt === undefined) this.stoppedAt = { at: this.kernel.now, check: m.name };
+            }
+            return this.stoppedAt !== undefined;
           };
   }
 
@@ -107,7 +114,7 @@ export class Simulation {
   stepOnce(): boolean {
     this.start();
     const next = this.kernel.nextEventAt();
-    if (next === undefined || next > this.config.durationTicks) return false;
+    if (next === undefined || next > this.config.durationTicks || this.stoppedAt !== undefined) return false;
     const stepped = this.kernel.stepOnce();
     this.afterEvent?.();
     return stepped;
@@ -116,8 +123,9 @@ export class Simulation {
   /** Runs up to time `t` (capped at the scenario's end). */
   runUntil(t: number, stop?: () => boolean): RunStats {
     this.start();
+    if (this.stoppedAt !== undefined) return { executed: 0, stoppedBy: 'stop-condition' };
     const monitor = this.afterEvent;
-    const check = monitor === undefined ? stop : stop === undefined ? monitor : () => (monitor(), stop());
+    const check = monitor === undefined ? stop : stop === undefined ? monitor : () => monitor() || stop();
     return this.kernel.runUntil(Math.min(t, this.config.durationTicks), check);
   }
 
@@ -125,7 +133,7 @@ export class Simulation {
   finish(): RunResult {
     if (this.finished !== undefined) return this.finished;
     this.start();
-    if (this.kernel.now < this.config.durationTicks) this.kernel.runUntil(this.config.durationTicks, this.afterEvent);
+    if (this.kernel.now < this.config.durationTicks && this.stoppedAt === undefined) this.kernel.runUntil(this.config.durationTicks, this.afterEvent);
     this.world.finish();
     this.trace.close();
     const verdicts = this.checkers.map((c) => c.finish());
@@ -144,6 +152,7 @@ export class Simulation {
       verdicts,
       expectations,
       ok: expectations.every((e) => e.met),
+      ...(this.stoppedAt !== undefined ? { stoppedAt: this.stoppedAt } : {}),
     };
     return this.finished;
   }
