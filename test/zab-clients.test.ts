@@ -102,3 +102,24 @@ describe('session checks at the leader', () => {
     expect(inv.finish().violations).toEqual([]);
   });
 });
+
+describe('a session that moves (REVALIDATE, SESSION_MOVED)', () => {
+  it('reconnecting elsewhere revalidates the session with the leader; its old server then gets SESSION_MOVED and drops the stale connection', async () => {
+    const { passwordFor } = await import('../sim/zk/session-tracker.js');
+    const { ew, op, inv } = setup(['c1', 'c2']);
+    const a = ew.connect('c1', { servers: ['s1'] });
+    const id = a.sessionId!;
+    // The same session, resumed from another process on s2 (as a client does after losing s1).
+    const moved = ew.connect('c2', { servers: ['s2'], session: { id, passwd: passwordFor(id) } });
+    expect(moved.state).toBe('CONNECTED');
+    expect(moved.sessionId).toBe(id);
+    expect(op('c2', moved, (h, d) => h.create('/here', null, 'EPHEMERAL', d)).rc).toBe('OK');
+    // A request on the old connection: s1 forwards it, the leader says the session is no longer s1's.
+    expect(op('c1', a, (h, d) => h.setData('/here', 'x', -1, d)).rc).toBe('SESSION_MOVED');
+    ew.runUntil(() => a.state !== 'CONNECTED', 10_000); // s1 closed the stale connection
+    // A session id with a wrong password is refused as expired.
+    const bad = ew.connect('c2', { servers: ['s3'], session: { id, passwd: 'nope' } });
+    expect(bad.state).toBe('EXPIRED');
+    expect(inv.finish().violations).toEqual([]);
+  });
+});

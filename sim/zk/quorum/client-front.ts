@@ -46,6 +46,8 @@ export interface FrontHost {
   submit(req: WriteRequest, sessionId: SessionId, cxid: number): boolean;
   /** Asks the leader for a sync barrier; the answer comes back through `syncDone`. */
   requestSync(sessionId: SessionId, cxid: number): void;
+  /** Asks the leader whether a reconnecting session is alive; the answer comes back through `revalidated`. */
+  revalidate(sessionId: SessionId, timeoutMs: number): void;
 }
 
 export const EXPIRY_TIMER = 'zk:session-expiry';
@@ -55,6 +57,10 @@ export class ClientFront {
   private readonly sessionConn = new Map<SessionId, ConnId>();
   /** createSession in flight: session id → the connection waiting for its handshake answer. */
   private readonly connecting = new Map<SessionId, { conn: ConnId; timeoutMs: number }>();
+  /** Reconnects of existing sessions waiting for the leader's REVALIDATE answer. */
+  private readonly revalidating = new Map<SessionId, { conn: ConnId; timeoutMs: number }>();
+  /** The leader's record of which server each session's client is connected to (SessionTrackerImpl owner). */
+  readonly owners = new Map<SessionId, number>();
   /** Sessions touched by this server's clients since the last PING reply (followers). */
   private touched = new Map<SessionId, number>();
   /** Session ids this server hands out (its sid in the top byte). */
@@ -86,6 +92,8 @@ export class ClientFront {
     this.h.fx.push({ kind: 'cancel-timer', timer: EXPIRY_TIMER });
     for (const id of [...this.conns.keys()]) this.close(id);
     this.connecting.clear();
+    this.revalidating.clear();
+    this.owners.clear();
     this.touched.clear();
   }
 
@@ -140,18 +148,32 @@ export class ClientFront {
       if (!this.h.submit({ op: 'createSession', timeoutMs }, id, -1)) this.close(conn.id);
       return;
     }
-    // A known session moves here (ZooKeeper revalidates with the leader; the replicated session list answers the same).
-    const known = db.sessions.has(msg.sessionId) && this.tracker?.sessions.get(msg.sessionId)?.closing !== true;
-    if (!known || msg.passwd !== passwordFor(msg.sessionId)) {
-      this.send(conn.id, { t: 'connected', timeoutMs: 0, sessionId: msg.sessionId, passwd: '' });
-      return this.close(conn.id);
-    }
-    const old = this.sessionConn.get(msg.sessionId);
+    if (msg.passwd !== passwordFor(msg.sessionId)) return this.refuse(conn.id, msg.sessionId);
+    // A known session moves here: the leader revalidates it (alive? then this server owns it now).
+    this.revalidating.set(msg.sessionId, { conn: conn.id, timeoutMs });
+    this.h.revalidate(msg.sessionId, timeoutMs);
+  }
+
+  /** The leader's answer to REVALIDATE. */
+  revalidated(sessionId: SessionId, valid: boolean): void {
+    const waiting = this.revalidating.get(sessionId);
+    if (waiting === undefined) return;
+    this.revalidating.delete(sessionId);
+    const conn = this.conns.get(waiting.conn);
+    if (conn === undefined) return;
+    if (!valid) return this.refuse(conn.id, sessionId);
+    const old = this.sessionConn.get(sessionId);
     if (old !== undefined && old !== conn.id) this.close(old);
-    conn.session = msg.sessionId;
-    this.sessionConn.set(msg.sessionId, conn.id);
-    this.touch(msg.sessionId);
-    this.send(conn.id, { t: 'connected', timeoutMs, sessionId: msg.sessionId, passwd: passwordFor(msg.sessionId) });
+    conn.session = sessionId;
+    this.sessionConn.set(sessionId, conn.id);
+    this.touch(sessionId);
+    this.send(conn.id, { t: 'connected', timeoutMs: waiting.timeoutMs, sessionId, passwd: passwordFor(sessionId) });
+  }
+
+  /** Timeout 0: the session is expired (or unknown, or the password is wrong). */
+  private refuse(conn: ConnId, sessionId: SessionId): void {
+    this.send(conn, { t: 'connected', timeoutMs: 0, sessionId, passwd: '' });
+    this.close(conn);
   }
 
   // ------------------------------------------------------------------ commits and answers
@@ -163,6 +185,7 @@ export class ClientFront {
     const body = txn.body;
     if (body.type === 'createSession') {
       this.tracker?.add(body.sessionId, body.timeoutMs, this.h.now());
+      if (this.tracker !== undefined && txn.origin !== undefined) this.owners.set(body.sessionId, txn.origin);
       if (this.tracker !== undefined) this.armExpiry();
       const waiting = this.connecting.get(body.sessionId);
       if (txn.origin === this.h.sid && waiting !== undefined) {
@@ -184,11 +207,14 @@ export class ClientFront {
         const { rc, ...rest } = applied.result as { rc: 'OK' | ErrorName } & ReplyBody;
         this.send(conn.id, { t: 'reply', xid: txn.cxid, zxid: txn.zxid, rc, body: rc === 'OK' ? rest : undefined });
         item.done = true;
-        this.drain(conn);
+        // The session lives on another server now: this connection is stale (ZooKeeper closes it).
+        if (rc === 'SESSION_MOVED') this.close(conn.id);
+        else this.drain(conn);
       }
     }
     if (body.type === 'closeSession') {
       this.tracker?.remove(body.sessionId);
+      this.owners.delete(body.sessionId);
       const connId = this.sessionConn.get(body.sessionId);
       if (connId !== undefined) this.close(connId);
     }
@@ -238,6 +264,16 @@ export class ClientFront {
     const t = [...this.touched];
     this.touched = new Map();
     return t;
+  }
+
+  /**
+   * Leader: is the session alive? If so it is touched and `server` becomes its owner (so requests
+   * still arriving through its old server fail with SESSION_MOVED).
+   */
+  revalidateAt(sessionId: SessionId, server: number): boolean {
+    if (this.tracker === undefined || !this.tracker.touch(sessionId, this.h.now())) return false;
+    this.owners.set(sessionId, server);
+    return true;
   }
 
   /** The leader heard, through a follower, from these sessions. */

@@ -123,6 +123,9 @@ export class LeaderRole {
       case 'SYNCREQ':
         this.sync({ conn, sessionId: pk.sessionId, cxid: pk.cxid });
         return;
+      case 'REVALIDATE':
+        this.p.send(conn, { t: 'REVALIDATED', sessionId: pk.sessionId, valid: this.p.front.revalidateAt(pk.sessionId, h.sid) });
+        return;
       default:
         this.p.note(`leader s${this.p.sid}: unexpected ${pk.t} from s${h.sid}`, { zab: 'unexpected', packet: pk.t });
     }
@@ -344,7 +347,7 @@ export class LeaderRole {
       p.goLooking('zxid lower 32 bits have rolled over, forcing re-election');
       return undefined;
     }
-    const txn = this.prep.prepare(req, sessionId, next, p.ctx.wallNow, this.sessionError(req, sessionId));
+    const txn = this.prep.prepare(req, sessionId, next, p.ctx.wallNow, this.sessionError(req, sessionId, from?.origin));
     if (from !== undefined) {
       txn.origin = from.origin;
       txn.cxid = from.cxid;
@@ -380,11 +383,14 @@ export class LeaderRole {
    * closing becomes a SESSION_EXPIRED error transaction, so an expired session can never create an
    * ephemeral node. (The leader's own load runs as session 0.)
    */
-  private sessionError(req: WriteRequest, sessionId: string): 'SESSION_EXPIRED' | undefined {
+  private sessionError(req: WriteRequest, sessionId: string, origin: number | undefined): 'SESSION_EXPIRED' | 'SESSION_MOVED' | undefined {
     if (req.op === 'createSession' || sessionId === '0x0000000000000000') return undefined;
     const tracked = this.p.front.tracker?.sessions.get(sessionId);
     if (!this.p.db.sessions.has(sessionId)) return 'SESSION_EXPIRED';
     if (tracked?.closing === true && req.op !== 'closeSession') return 'SESSION_EXPIRED';
+    // checkSession(sessionId, owner): a request through a server the session has left.
+    const owner = this.p.front.owners.get(sessionId);
+    if (origin !== undefined && owner !== undefined && owner !== origin && req.op !== 'closeSession') return 'SESSION_MOVED';
     return undefined;
   }
 

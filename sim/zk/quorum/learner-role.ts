@@ -89,6 +89,12 @@ export class LearnerRole {
     return true;
   }
 
+  revalidate(sessionId: string, timeoutMs: number): boolean {
+    if (this.phase !== 'BROADCAST' || this.conn === undefined) return false;
+    this.p.send(this.conn, { t: 'REVALIDATE', sessionId, timeoutMs });
+    return true;
+  }
+
   requestSync(sessionId: string, cxid: number): void {
     if (this.conn !== undefined) this.p.send(this.conn, { t: 'SYNCREQ', sessionId, cxid });
   }
@@ -145,6 +151,9 @@ export class LearnerRole {
         return;
       case 'SYNC':
         this.p.front.syncDone(pk.sessionId, pk.cxid);
+        return;
+      case 'REVALIDATED':
+        this.p.front.revalidated(pk.sessionId, pk.valid);
         return;
       default:
         this.p.goLooking(`unexpected ${pk.t} from the leader`);

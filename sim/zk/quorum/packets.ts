@@ -40,6 +40,9 @@ export type QuorumPacket =
   | { t: 'REQUEST'; origin: number; sessionId: SessionId; cxid: number; req: WriteRequest }
   /** Learner → leader: a client's sync; the leader answers with SYNC once what it proposed before is committed. */
   | { t: 'SYNCREQ'; sessionId: SessionId; cxid: number }
-  | { t: 'SYNC'; sessionId: SessionId; cxid: number };
+  | { t: 'SYNC'; sessionId: SessionId; cxid: number }
+  /** Learner → leader: is this reconnecting session alive? Leader → learner: the answer. */
+  | { t: 'REVALIDATE'; sessionId: SessionId; timeoutMs: number }
+  | { t: 'REVALIDATED'; sessionId: SessionId; valid: boolean };
 
 export type QuorumPacketType = QuorumPacket['t'];

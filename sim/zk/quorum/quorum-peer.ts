@@ -86,6 +86,12 @@ export class QuorumPeer implements PeerCore, FrontHost {
     else if (r instanceof LearnerRole) r.requestSync(sessionId, cxid);
   }
 
+  revalidate(sessionId: string, timeoutMs: number): void {
+    const r = this.role;
+    if (r instanceof LeaderRole) this.front.revalidated(sessionId, this.front.revalidateAt(sessionId, this.sid));
+    else if (!(r instanceof LearnerRole) || !r.revalidate(sessionId, timeoutMs)) this.front.revalidated(sessionId, false);
+  }
+
   applyCommitted(txn: Txn): void {
     const applied = this.db.apply(txn);
     this.front.onApplied(txn, applied);
