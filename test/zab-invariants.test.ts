@@ -117,6 +117,34 @@ describe('ZabInvariants fails what breaks ZAB', () => {
     inv.check();
     expect(inv.finish().violations[0]).toMatch(/^ProcessConsistency/);
   });
+
+  it('PrimaryIntegrity: a new primary lacks a transaction a learner delivered from an earlier epoch', () => {
+    const a: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'SYNCHRONIZATION', epoch: 1 }, db: db() };
+    const f: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'SYNCHRONIZATION', leaderSid: 1 }, db: db() };
+    const b: FakePeer = { sid: 3, role: { kind: 'LOOKING' }, db: db() };
+    apply(a, z(1, 1), 'create /x'); // a's initial history for epoch 1
+    const { world, servers } = fakeWorld([a, f, b]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    apply(f, z(1, 1), 'create /x'); // delivered by a learner during the sync
+    inv.check();
+    a.role = { kind: 'LOOKING' };
+    b.role = { kind: 'LEADING', phase: 'BROADCAST', epoch: 2 };
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^PrimaryIntegrity.*lacks 0x100000001, which a learner delivered/);
+  });
+
+  it('CommitConsistency: a follower applied something its leader\'s history has otherwise', () => {
+    const l: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+    const f: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }, db: db() };
+    apply(l, z(1, 1), 'create /x');
+    apply(l, z(1, 2), 'create /y');
+    f.db.applied.push({ zxid: z(1, 2), body: 'create /y', gen: 0 }, { zxid: z(1, 1), body: 'create /x', gen: 0 }); // out of order
+    f.db.lastProcessedZxid = z(1, 1);
+    const { world, servers } = fakeWorld([l, f]);
+    const inv = new ZabInvariants(world, servers);
+    expect(inv.finish().violations.some((v) => /^CommitConsistency/.test(v))).toBe(true);
+  });
 });
 
 describe('a safety violation stops the run', () => {

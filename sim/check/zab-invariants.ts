@@ -53,6 +53,9 @@ export class ZabInvariants implements Monitor {
    */
   private readonly deliverable = new Set<number>();
   private readonly adopted = new Set<number>();
+  /** zxids some learner delivered (applied as a follower or observer), for PrimaryIntegrity. */
+  private readonly delivered: Zxid[] = [];
+  private readonly deliveredKeys = new Set<number>();
   /** The trace position of the first violation, for the report (when a trace is recorded). */
   private readonly traceCount: () => number;
   /** Per server (same index as `servers`): how far its applied transactions were checked. */
@@ -106,6 +109,10 @@ export class ZabInvariants implements Monitor {
           this.committed.push(a.zxid);
           this.committedKeys.add(zxidKey(a.zxid));
           this.deliverable.add(zxidKey(a.zxid));
+        }
+        if (learning && !this.deliveredKeys.has(zxidKey(a.zxid))) {
+          this.deliveredKeys.add(zxidKey(a.zxid));
+          this.delivered.push(a.zxid);
         }
         // Integrity: a learner applies only what a leader committed (a replay at boot is not delivery).
         if (learning && !this.deliverable.has(zxidKey(a.zxid)) && compareZxid(a.zxid, this.firstWatched) > 0) {
@@ -175,6 +182,12 @@ export class ZabInvariants implements Monitor {
       this.fail({ invariant: 'CommittedLogDurability', nodes: [node], detail: `leader ${node} of epoch ${epoch} lacks committed ${formatZxid(z)} (its tree is at ${formatZxid(db.lastProcessedZxid)})` });
       return;
     }
+    // PrimaryIntegrity: what any learner delivered from an earlier epoch, the new primary holds too.
+    for (const z of this.delivered) {
+      if (z.epoch >= epoch || compareZxid(z, base) <= 0 || held.has(zxidKey(z))) continue;
+      this.fail({ invariant: 'PrimaryIntegrity', nodes: [node], detail: `leader ${node} of epoch ${epoch} lacks ${formatZxid(z)}, which a learner delivered` });
+      return;
+    }
   }
 
   /**
@@ -213,6 +226,18 @@ export class ZabInvariants implements Monitor {
       }
       // Entries at or below the follower's own snapshot are superseded by it: a restart never replays them.
       const own = peer.db.snapshotZxid;
+      // CommitConsistency: what the follower applied (its current tree) is part of the leader's history, in order.
+      let prev: Zxid | undefined;
+      for (const a of peer.db.applied) {
+        if (a.gen !== peer.db.generation || compareZxid(a.zxid, own) <= 0) continue;
+        const body = history.get(formatZxid(a.zxid));
+        const bad = (body === undefined && compareZxid(a.zxid, known) > 0) || (body !== undefined && body !== JSON.stringify(a.body)) || (prev !== undefined && compareZxid(a.zxid, prev) <= 0);
+        if (bad) {
+          this.fail({ invariant: 'CommitConsistency', nodes: [node, leader.node], detail: `${node} applied ${formatZxid(a.zxid)} ${JSON.stringify(a.body)}, not so in leader ${leader.node}'s history` });
+          break;
+        }
+        prev = a.zxid;
+      }
       for (const t of peer.db.log) {
         if (compareZxid(t.zxid, own) <= 0) continue;
         if (compareZxid(t.zxid, last) > 0) continue; // a proposal still in flight
@@ -241,7 +266,7 @@ export class ZabInvariants implements Monitor {
     return {
       check: this.name,
       status: 'pass',
-      summary: `one leader per epoch (${this.leaders.size} epochs), ${this.meaning.size} zxids agreed and applied in order on every server (total, local and global primary order), ${this.committed.length} commits held by every later leader, learners applied and served only committed txns`,
+      summary: `one leader per epoch (${this.leaders.size} epochs), ${this.meaning.size} zxids agreed and applied in order on every server (total, local and global primary order), ${this.committed.length} commits held by every later leader, learners applied and served only committed txns, primaries held what learners delivered`,
       violations: [],
     };
   }
