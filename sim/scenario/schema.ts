@@ -114,7 +114,7 @@ export const ZooKeeperProtocolSchema = z.strictObject({
   leaderStartupMs: msRange.optional(),
   learnerStartupMs: msRange.optional(),
   roleShutdownMs: msRange.optional(),
-  /** Writes proposed by whoever leads (creates and setData over `keys` znodes), standing in for clients. */
+  /** Writes proposed by whoever leads (creates and setData over `keys` znodes): a load without clients. */
   load: z.strictObject({ writesPerSecond: z.number().positive().max(100_000), keys: z.int().min(1).max(10_000).optional() }).optional(),
   /** Client processes c1..cN, each with one session (to any server) running random operations. */
   clients: z

@@ -42,7 +42,7 @@ export interface EnsembleConfig {
   roleShutdownMs: { min: number; max: number };
   /**
    * A built-in write load proposed by whichever server leads (creates and setData over `keys`
-   * znodes), standing in for clients in scenarios until client sessions reach the ensemble.
+   * znodes): load without client processes, for runs that only exercise replication.
    */
   leaderLoad?: { writesPerSecond: number; keys: number };
   finalizeWaitMs: number;

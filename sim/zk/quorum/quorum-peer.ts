@@ -3,8 +3,8 @@
  * then LEADING, FOLLOWING or OBSERVING until the role fails, then LOOKING again — over one
  * database that survives role changes in memory and is rebuilt from disk at a restart.
  *
- * Ports: 'election' (FLE), 'quorum' (leader ↔ learners). The harness can inject writes at the
- * leader with a `call` input `{ write: WriteRequest }` until client requests reach the ensemble.
+ * Ports: 'election' (FLE), 'quorum' (leader ↔ learners), 'client' (sessions, client-front.ts).
+ * A harness can also inject writes at the leader with a `call` input `{ write: WriteRequest }`.
  */
 import type { ConnId, DurableView, Effect, Input, NodeProgram, Step, StepContext } from '../../contract/node.js';
 import type { WriteRequest } from '../prep.js';
