@@ -5,11 +5,10 @@ import type { World } from '../world/world.js';
 import { PROTOCOLS } from './protocols.js';
 import type { Scenario } from './schema.js';
 
-export const DEFAULT_SETTLE_TICKS = 10_000;
 
 /** Every checker a scenario's run gets: the generic ones, then the protocol's own (liveness first). */
 export function createCheckers(s: Scenario, resolvedProtocol: Record<string, unknown>, world: World<unknown, unknown>): Checker[] {
-  const settleTicks = s.checks?.liveness?.settleTicks ?? DEFAULT_SETTLE_TICKS;
+  const settleTicks = s.checks?.liveness?.settleTicks ?? PROTOCOLS[s.protocol.kind].defaultSettleTicks(resolvedProtocol);
   return [new MessageAccounting(), new ConnectionFifo(), ...PROTOCOLS[s.protocol.kind].checkers(resolvedProtocol, { world, nodes: world.nodes, settleTicks })];
 }
 

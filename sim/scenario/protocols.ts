@@ -16,6 +16,9 @@ import type { FaultKind } from '../world/fault-spec.js';
 import { SWARM_KINDS } from '../world/swarm.js';
 import type { ProtocolConfig } from './schema.js';
 
+/** The ping-pong protocol judges liveness 10 s after the last fault unless told otherwise. */
+const DEFAULT_SETTLE_TICKS = 10_000;
+
 /** What the runner needs to know about a protocol a scenario can name. */
 export interface ProtocolEntry {
   /** Ports its nodes use (fault `ports` must name these). */
@@ -29,6 +32,8 @@ export interface ProtocolEntry {
   program(resolved: Record<string, unknown>): NodeProgram<unknown, unknown> | ((node: NodeId) => NodeProgram<unknown, unknown>);
   /** Nodes besides the servers s1..sN (e.g. client processes c1..cN). */
   extraNodes(resolved: Record<string, unknown>): NodeId[];
+  /** How long after the last fault liveness is judged, unless the scenario says (`checks.liveness.settleTicks`). */
+  defaultSettleTicks(resolved: Record<string, unknown>): number;
   /** Names of its checkers, liveness included (for validating `expect`). */
   checkerNames: readonly string[];
   /** The protocol's own checkers, its liveness checker first (the generic ones are added by the runner). */
@@ -54,6 +59,7 @@ const pingpong: ProtocolEntry = {
     return pingPongProgram(resolved as unknown as PingPongConfig) as NodeProgram<unknown, unknown>;
   },
   extraNodes: () => [],
+  defaultSettleTicks: () => DEFAULT_SETTLE_TICKS,
   checkerNames: ['liveness', 'pingpong-sequence', 'pingpong-durability'],
   checkers(_resolved, run) {
     return [new ConnectivityLiveness(run.settleTicks), new PingPongSequence(), new PingPongDurability()];
@@ -93,6 +99,17 @@ const zookeeper: ProtocolEntry = {
   extraNodes(resolved) {
     const c = resolved.clients as { count: number } | undefined;
     return c === undefined ? [] : Array.from({ length: c.count }, (_, i) => `c${i + 1}`);
+  },
+  /**
+   * The bound follows from the configuration: followers notice a lost leader within syncLimit
+   * ticks, discovery and synchronization may each take initLimit ticks, an election a few
+   * notification rounds (5 s), and a client then needs up to its session timeout to reconnect.
+   */
+  defaultSettleTicks(resolved) {
+    const cfg = ensembleOf(resolved);
+    const clients = resolved.clients as { sessionTimeoutMs?: number } | undefined;
+    const reconnect = clients === undefined ? 0 : (clients.sessionTimeoutMs ?? DEFAULT_CLIENT_WORKLOAD.sessionTimeoutMs);
+    return (cfg.syncLimit + 2 * cfg.initLimit) * cfg.tickTimeMs + 5000 + reconnect;
   },
   checkerNames: ['liveness', 'zab-invariants'],
   checkers(resolved, run) {
