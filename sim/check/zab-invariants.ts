@@ -36,6 +36,9 @@ interface Cursor {
   gen: number;
   /** The server was serving clients (in broadcast) at the last check. */
   serving: boolean;
+  /** Its role object and phase at the last check: nothing to look at while they and `applied` stay. */
+  role: unknown;
+  phase: string | undefined;
 }
 
 export class ZabInvariants implements Monitor {
@@ -96,10 +99,14 @@ export class ZabInvariants implements Monitor {
       const db = peer.db;
       let c = this.cursors[i];
       if (c === undefined || c.db !== db) {
-        c = { db, seen: 0, last: undefined, gen: -1, serving: false };
+        c = { db, seen: 0, last: undefined, gen: -1, serving: false, role: undefined, phase: undefined };
         this.cursors[i] = c;
       }
       const role = peer.role as { kind: string; phase?: string; epoch?: number };
+      // Most events change nothing a server has applied, nor its role: skip it then.
+      if (c.seen === db.applied.length && c.role === role && c.phase === role.phase) continue;
+      c.role = role;
+      c.phase = role.phase;
       // What an established leader applies, it has committed.
       const leading = role.kind === 'LEADING' && role.phase === 'BROADCAST';
       const learning = role.kind === 'FOLLOWING' || role.kind === 'OBSERVING';
