@@ -51,3 +51,7 @@ export { FastLeaderElection, type ElectionDecision } from './zk/election/electio
 export { totalOrderPredicate, type Vote } from './zk/election/vote.js';
 export { ZabInvariants } from './check/zab-invariants.js';
 export { EnsembleLiveness } from './check/ensemble-liveness.js';
+
+// Linearizability of histories (interchange format).
+export { checkHistory, type CheckOptions, type LinResult, type LinVerdict } from './check/linearizability/check.js';
+export { HISTORY_MODELS, HistoryFormatError, parseHistory, type History, type HistoryOp } from './check/linearizability/history.js';

@@ -5,6 +5,7 @@ import { TraceFormatError } from '../kernel/trace/parse.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { ScenarioSchema } from '../scenario/schema.js';
 import { ZKSIM_VERSION } from '../version.js';
+import { checkCommand } from './check-command.js';
 import { conformanceCommand } from './conformance-command.js';
 import { diffCommand } from './diff-command.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
@@ -80,6 +81,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((golden: string[], opts) => setExit(conformanceCommand(golden, opts)));
 
   registerRecordCommand(program);
+
+  program
+    .command('check')
+    .description('check histories (interchange format, ../shared/formats/history.md) for linearizability')
+    .argument('<history...>', 'history files')
+    .option('--model <model>', 'override the model named in the file: register, cas-register or kv')
+    .option('--timeout <ms>', 'give up on a history after this long (verdict unknown, never linearizable)', '60000')
+    .option('--json', 'one JSON line per file: file, verdict, ms, model, ops, steps')
+    .addHelpText('after', '\nExit status: 0 all linearizable, 1 any not linearizable, 3 any unknown (out of time), 2 bad input.')
+    .action((files: string[], opts) => setExit(checkCommand(files, opts)));
 
   program
     .command('schema')
