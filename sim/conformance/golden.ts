@@ -4,6 +4,7 @@
  * refused with its name, the op index and the field, never half-replayed.
  */
 import { z } from 'zod';
+import { JsonFileError, readJson, validate } from '../formats/json-file.js';
 
 
 export const GOLDEN_FORMAT = 'zk-conformance-golden/1';
@@ -119,43 +120,21 @@ export const GoldenFileSchema = z.strictObject({
 export type GoldenFile = z.infer<typeof GoldenFileSchema>;
 
 /** A golden file that cannot be used; `field` is a JSON path such as `ops[14].args.version`. */
-export class GoldenFormatError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string,
-    readonly problem: string,
-    readonly opIndex?: number,
-  ) {
-    super(`${file}: ${opIndex === undefined ? '' : `op ${opIndex}: `}${field}: ${problem}`);
-    this.name = 'GoldenFormatError';
-  }
-}
-
-function fieldPath(parts: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of parts) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out === '' ? '(top level)' : out;
+export class GoldenFormatError extends JsonFileError {
+  override name = 'GoldenFormatError';
 }
 
 /** Parses and validates a golden file; throws GoldenFormatError naming the file, op index and field. */
 export function parseGolden(text: string, file: string): GoldenFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new GoldenFormatError(file, '(file)', `not JSON (${(e as Error).message}); a golden file is one JSON object`);
-  }
+  const fail = (field: string, problem: string, opIndex?: number): never => {
+    throw new GoldenFormatError(file, field, problem, opIndex);
+  };
+  const json = readJson(text, fail, '; a golden file is one JSON object');
   const formatValue = (json as { format?: unknown } | null)?.format;
   if (typeof formatValue === 'string' && formatValue !== GOLDEN_FORMAT) {
-    throw new GoldenFormatError(file, 'format', `"${formatValue}" is not supported; this zksim reads "${GOLDEN_FORMAT}"`);
+    fail('format', `"${formatValue}" is not supported; this zksim reads "${GOLDEN_FORMAT}"`);
   }
-  const parsed = GoldenFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const opIndex = issue.path[0] === 'ops' && typeof issue.path[1] === 'number' ? issue.path[1] : undefined;
-    throw new GoldenFormatError(file, fieldPath(issue.path), issue.message, opIndex);
-  }
-  const g = parsed.data;
+  const g = validate(GoldenFileSchema, json, fail);
   if (g.length !== g.ops.length) throw new GoldenFormatError(file, 'length', `says ${g.length} but ops has ${g.ops.length} entries`);
   g.ops.forEach((op, i) => {
     if (op.i !== i) throw new GoldenFormatError(file, `ops[${i}].i`, `is ${op.i}; ops must be numbered 0, 1, 2, … in order`, i);

@@ -3,6 +3,7 @@
  * what the linearizability checker reads and `zksim run` will write.
  */
 import { z } from 'zod';
+import { JsonFileError, readJson, validate } from '../../formats/json-file.js';
 
 export const HISTORY_MODELS = ['register', 'cas-register', 'kv'] as const;
 export type HistoryModelName = (typeof HISTORY_MODELS)[number];
@@ -41,41 +42,19 @@ export const HistorySchema = z.strictObject({
 });
 export type History = z.infer<typeof HistorySchema>;
 
-export class HistoryFormatError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string,
-    readonly problem: string,
-    readonly opIndex?: number,
-  ) {
-    super(`${file}: ${opIndex === undefined ? '' : `op ${opIndex}: `}${field}: ${problem}`);
-    this.name = 'HistoryFormatError';
-  }
-}
-
-function fieldPath(parts: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of parts) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out === '' ? '(top level)' : out;
+export class HistoryFormatError extends JsonFileError {
+  override name = 'HistoryFormatError';
 }
 
 /** Parses and validates a history; errors name the file, the op index and the field. */
 export function parseHistory(text: string, file: string): History {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new HistoryFormatError(file, '(file)', `not JSON (${(e as Error).message})`);
-  }
+  const fail = (field: string, problem: string, opIndex?: number): never => {
+    throw new HistoryFormatError(file, field, problem, opIndex);
+  };
+  const json = readJson(text, fail);
   const version = (json as { version?: unknown } | null)?.version;
-  if (typeof version === 'number' && version !== 1) throw new HistoryFormatError(file, 'version', `${version} is not supported; this zksim reads version 1`);
-  const parsed = HistorySchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const opIndex = issue.path[0] === 'ops' && typeof issue.path[1] === 'number' ? issue.path[1] : undefined;
-    throw new HistoryFormatError(file, fieldPath(issue.path), issue.message, opIndex);
-  }
-  const h = parsed.data;
+  if (typeof version === 'number' && version !== 1) fail('version', `${version} is not supported; this zksim reads version 1`);
+  const h = validate(HistorySchema, json, fail);
   h.ops.forEach((op, i) => {
     if (op.return < op.call) throw new HistoryFormatError(file, `ops[${i}].return`, `${op.return} is before the call at ${op.call}`, i);
     if (h.model === 'kv' && op.input.key === undefined) throw new HistoryFormatError(file, `ops[${i}].input.key`, 'missing: every kv op names its key', i);
