@@ -39,19 +39,14 @@ usage() {
   exit 2
 }
 
-# Sends a four-letter word to a port and prints the answer (empty when nothing listens).
-four_letter() {
-  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf %s "$2" >&3 && cat <&3' _ "$1" "$2" 2>/dev/null || true
-}
+# shellcheck source=zk-common.sh
+. "$(dirname "$0")/zk-common.sh"
+four_letter() { zk_four_letter "$1" "$2"; }
+alive() { zk_alive "$1"; }
 
 # True when something accepts TCP connections on the port.
 listening() {
   timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
-}
-
-# True while the process lives; a zombie (exited, not yet reaped) counts as dead.
-alive() {
-  [ -r "/proc/$1/stat" ] && ! grep -qE '^[0-9]+ \(.*\) [ZX] ' "/proc/$1/stat" 2>/dev/null
 }
 
 # The Mode of a server from `srvr` (leader, follower, standalone, ...), empty while it does not serve.
@@ -60,16 +55,10 @@ mode_of() {
 }
 
 classpath() {
-  if [ -f "$jars/zookeeper.jar" ]; then
-    # Debian: the jar's manifest Class-Path names its dependencies; slf4j-simple makes the server log to stderr.
-    local cp="$jars/zookeeper.jar"
-    [ -f "$jars/slf4j-simple.jar" ] && cp="$cp:$jars/slf4j-simple.jar"
-    echo "$cp"
-  elif compgen -G "$jars/zookeeper-3*.jar" >/dev/null; then
-    echo "$jars/*" # Apache binary tarball's lib/
-  else
-    die "no ZooKeeper jars in $jars (install the Debian package zookeeper, or set ZK_JARS_DIR)"
-  fi
+  local cp
+  cp=$(zk_classpath)
+  [ -n "$cp" ] || die "no ZooKeeper jars in $jars (install the Debian package zookeeper, or set ZK_JARS_DIR)"
+  echo "$cp"
 }
 
 client_port() { echo $((BASE + $1 - 1)); }

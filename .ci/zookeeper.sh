@@ -24,29 +24,18 @@ dir=$2
 port=${ZK_PORT:-2181}
 jars=${ZK_JARS_DIR:-/usr/share/java}
 
-# Sends a four-letter word and prints the answer (empty when nothing listens). bash's /dev/tcp: no nc needed.
-four_letter() {
-  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf %s "$2" >&3 && cat <&3' _ "$port" "$1" 2>/dev/null || true
-}
-
-# True while the process lives; a zombie (our exited child, not yet reaped) counts as dead.
-alive() {
-  [ -r "/proc/$1/stat" ] && ! grep -qE '^[0-9]+ \(.*\) [ZX] ' "/proc/$1/stat" 2>/dev/null
-}
-
+# shellcheck source=zk-common.sh
+. "$(dirname "$0")/zk-common.sh"
+four_letter() { zk_four_letter "$port" "$1"; }
+alive() { zk_alive "$1"; }
 classpath() {
-  if [ -f "$jars/zookeeper.jar" ]; then
-    # Debian: the jar's manifest Class-Path names its dependencies, but no slf4j binding; slf4j-simple
-    # (from libslf4j-java, a dependency of libzookeeper-java) makes the server log to stderr, i.e. zk.log.
-    local cp="$jars/zookeeper.jar"
-    [ -f "$jars/slf4j-simple.jar" ] && cp="$cp:$jars/slf4j-simple.jar"
-    echo "$cp"
-  elif compgen -G "$jars/zookeeper-3*.jar" >/dev/null; then
-    echo "$jars/*" # Apache binary tarball's lib/: every dependency and a logback binding
-  else
+  local cp
+  cp=$(zk_classpath)
+  if [ -z "$cp" ]; then
     echo "zookeeper.sh: no ZooKeeper jars in $jars (install the Debian package zookeeper, or set ZK_JARS_DIR)" >&2
     exit 1
   fi
+  echo "$cp"
 }
 
 start() {
