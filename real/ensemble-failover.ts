@@ -24,14 +24,13 @@
  * Date.now() taken at the kill.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Result } from '../sim/client/zk-client.js';
 import { fourLetterWord } from './four-letter.js';
+import { ciScript } from './zk-server.js';
 import { type RealZkClient, connectRealClient } from './real-zk-client.js';
 
 export interface FailoverOptions {
@@ -435,16 +434,9 @@ async function srvrMode(port: number, timeoutMs = 2000): Promise<string | null> 
   return /^Mode: (\S+)/m.exec(answer)?.[1] ?? null;
 }
 
-/** .ci/zk-ensemble.sh, found upwards from this module (it runs from real/ and from dist/real/). */
+/** .ci/zk-ensemble.sh. */
 export function ensembleScriptPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, '.ci', 'zk-ensemble.sh');
-    if (existsSync(candidate)) return candidate;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find .ci/zk-ensemble.sh above ' + dirname(fileURLToPath(import.meta.url)));
-    dir = up;
-  }
+  return ciScript('zk-ensemble.sh');
 }
 
 function ensembleScript(args: string[], env: NodeJS.ProcessEnv): Promise<string> {

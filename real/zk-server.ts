@@ -23,16 +23,21 @@ export interface ServerOptions {
   zkJarsDir?: string;
 }
 
-/** .ci/zookeeper.sh, found upwards from this module (it runs from real/ and from dist/real/). */
-export function zookeeperScript(): string {
+/** A script under .ci/, found upwards from this module (it runs from real/ and from dist/real/). */
+export function ciScript(name: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = join(dir, '.ci', 'zookeeper.sh');
+    const candidate = join(dir, '.ci', name);
     if (existsSync(candidate)) return candidate;
     const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find .ci/zookeeper.sh above ' + dirname(fileURLToPath(import.meta.url)));
+    if (up === dir) throw new Error(`cannot find .ci/${name} above ${dirname(fileURLToPath(import.meta.url))}`);
     dir = up;
   }
+}
+
+/** .ci/zookeeper.sh. */
+export function zookeeperScript(): string {
+  return ciScript('zookeeper.sh');
 }
 
 /** True when the script would find java and the server jars (what CI must have installed). */
