@@ -6,10 +6,19 @@
  * before is never explored twice. Pending ops return after everything, so they may take effect
  * anywhere after their call — or, for an unknown outcome, as late as the end.
  *
+ * One pruning on top of Porcupine's search: a read-only op (one that never changes the state: a
+ * read, a failed compare) that is accepted now is linearized at once with no alternative tried. If
+ * any linearization exists from here, moving such an op to the front of it gives another one:
+ * nothing left must precede it (its call is reachable, so every op that returned before it is
+ * already placed), it is accepted now, and taking it out of its old place changes no state the
+ * rest depends on. So when the search backtracks over such an op, the configuration it was
+ * placed in is dead too. (An op that merely happens to leave *this* state alone, like a write of
+ * the current value, does not qualify: at its old place it may have changed the state.)
+ *
  * Out of budget (steps, or a deadline from the caller) the verdict is `unknown`, never `linearizable`.
  */
-import type { History, HistoryOp } from './history.js';
-import { partitions, type Partition, type SeqModel, type State } from './models.js';
+import type { History } from './history.js';
+import { partitions, type Partition, type State } from './models.js';
 
 export type LinVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
 
@@ -18,11 +27,15 @@ export interface LinResult {
   /** Search steps taken (over all partitions). */
   steps: number;
   partitions: number;
-  /** The partition (kv key, or "" for a register) that could not be linearized. */
+  /** The partition (kv key or znode path, "" for a register) that could not be linearized. */
   failedKey?: string;
   /** For a failed partition: the most ops the search managed to linearize, and how many it has. */
   bestPrefix?: number;
   partitionOps?: number;
+  /** For a failed partition: that longest partial linearization, as indices into the history's ops. */
+  bestOrder?: number[];
+  /** When linearizable: a linearization of each partition (indices into the history's ops). */
+  orders?: { key: string; order: number[] }[];
 }
 
 export interface CheckOptions {
@@ -32,173 +45,280 @@ export interface CheckOptions {
   deadline?: () => boolean;
 }
 
-interface Entry {
-  /** Index of the op in its partition; -1 for the list head. */
-  id: number;
-  call: boolean;
-  time: number;
-  op: HistoryOp | undefined;
-  match: Entry | undefined;
-  prev: Entry | undefined;
-  next: Entry | undefined;
+export function checkHistory(h: History, options: CheckOptions = {}): LinResult {
+  return checkPartitions(partitions(h), options);
 }
 
-export function checkHistory(h: History, options: CheckOptions = {}): LinResult {
-  const parts = partitions(h);
+/** The search over given partitions (a test may hand it partitions with a different model). */
+export function checkPartitions(parts: Partition[], options: CheckOptions = {}): LinResult {
   // Partitions are searched in turns with a growing quota, as if in parallel (Porcupine checks them
   // concurrently): one that fails quickly ends the check even if another would take very long.
-  let active = parts.map((p) => ({ p, search: new PartitionSearch(p) }));
+  const searches = parts.map((p) => new PartitionSearch(p));
+  let active = searches;
   let steps = 0;
   let quota = 1024;
+  const failed = (verdict: LinVerdict, s: PartitionSearch): LinResult => ({
+    verdict,
+    steps,
+    partitions: parts.length,
+    failedKey: s.p.key,
+    bestPrefix: s.bestOrder.length,
+    partitionOps: s.p.ops.length,
+    bestOrder: s.bestOrder.map((i) => s.p.index[i]),
+  });
   while (active.length > 0) {
-    const still: typeof active = [];
-    for (const a of active) {
-      const r = a.search.run(quota);
+    const still: PartitionSearch[] = [];
+    for (const s of active) {
+      const r = s.run(quota);
       steps += r.steps;
-      if (r.outcome === 'not-linearizable') {
-        return { verdict: 'not-linearizable', steps, partitions: parts.length, failedKey: a.p.key, bestPrefix: a.search.best, partitionOps: a.p.ops.length };
-      }
-      if (r.outcome === 'more') still.push(a);
+      if (r.outcome === 'not-linearizable') return failed('not-linearizable', s);
+      if (r.outcome === 'more') still.push(s);
     }
     active = still;
     if (active.length === 0) break;
-    if ((options.maxSteps !== undefined && steps > options.maxSteps) || options.deadline?.() === true) {
-      const a = active[0];
-      return { verdict: 'unknown', steps, partitions: parts.length, failedKey: a.p.key, bestPrefix: a.search.best, partitionOps: a.p.ops.length };
-    }
+    if ((options.maxSteps !== undefined && steps > options.maxSteps) || options.deadline?.() === true) return failed('unknown', active[0]);
     quota = Math.min(quota * 2, 1 << 20);
   }
-  return { verdict: 'linearizable', steps, partitions: parts.length };
+  return { verdict: 'linearizable', steps, partitions: parts.length, orders: searches.map((s) => ({ key: s.p.key, order: s.bestOrder.map((i) => s.p.index[i]) })) };
 }
 
-/** The call and return events of a partition as one list, in time order (calls first on ties). */
-function buildList(ops: HistoryOp[]): Entry {
-  const events: Entry[] = [];
-  ops.forEach((op, id) => {
-    const call: Entry = { id, call: true, time: op.call, op, match: undefined, prev: undefined, next: undefined };
-    const ret: Entry = { id, call: false, time: op.pending ? Number.POSITIVE_INFINITY : op.return, op, match: undefined, prev: undefined, next: undefined };
-    call.match = ret;
-    events.push(call, ret);
-  });
-  // Touching intervals are concurrent: at equal times calls come before returns.
-  events.sort((a, b) => a.time - b.time || (a.call === b.call ? a.id - b.id : a.call ? -1 : 1));
-  const head: Entry = { id: -1, call: false, time: Number.NEGATIVE_INFINITY, op: undefined, match: undefined, prev: undefined, next: undefined };
-  let prev = head;
-  for (const e of events) {
-    prev.next = e;
-    e.prev = prev;
-    prev = e;
-  }
-  return head;
+/** A 32-bit mix (murmur3's finaliser): spreads op indices and state ids over the hash space. */
+function mix(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
 }
 
-function lift(e: Entry): void {
-  e.prev!.next = e.next;
-  e.next!.prev = e.prev;
-  const m = e.match!;
-  m.prev!.next = m.next;
-  if (m.next !== undefined) m.next.prev = m.prev;
-}
-
-function unlift(e: Entry): void {
-  const m = e.match!;
-  m.prev!.next = m;
-  if (m.next !== undefined) m.next.prev = m;
-  e.prev!.next = e;
-  e.next!.prev = e;
-}
-
-/** Memo of (linearized set, state) pairs, keyed by a hash of both. */
+/**
+ * Memo of (linearized set, state) pairs. The set's hash is kept up to date by the search (XOR of
+ * one fixed code per op, so adding or removing an op is O(1)); sets are stored once in an arena.
+ */
 class Cache {
-  private readonly buckets = new Map<number, { bits: Uint32Array; state: State }[]>();
+  private capacity = 1 << 12;
+  private slots = new Int32Array(this.capacity).fill(-1);
+  private hashes = new Uint32Array(this.capacity);
+  private arena: Uint32Array;
+  private stateOf: Int32Array;
+  private count = 0;
+
+  constructor(private readonly words: number) {
+    this.arena = new Uint32Array(1024 * words);
+    this.stateOf = new Int32Array(1024);
+  }
 
   /** Adds the pair; false when it was already there. */
-  add(bits: Uint32Array, state: State): boolean {
-    const h = hashOf(bits, state);
-    let list = this.buckets.get(h);
-    if (list === undefined) this.buckets.set(h, (list = []));
-    for (const c of list) if (c.state === state && sameBits(c.bits, bits)) return false;
-    list.push({ bits: bits.slice(), state });
+  add(bits: Uint32Array, setHash: number, state: number): boolean {
+    const h = mix(setHash ^ Math.imul(state + 1, 0x9e3779b1));
+    const mask = this.capacity - 1;
+    const { words, slots, hashes, arena, stateOf } = this;
+    let i = h & mask;
+    for (;;) {
+      const e = slots[i];
+      if (e < 0) break;
+      if (hashes[i] === h && stateOf[e] === state) {
+        let same = true;
+        const base = e * words;
+        for (let w = 0; w < words; w++) {
+          if (arena[base + w] !== bits[w]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return false;
+      }
+      i = (i + 1) & mask;
+    }
+    const e = this.count++;
+    if (e >= this.stateOf.length) this.growArena();
+    this.arena.set(bits, e * words);
+    this.stateOf[e] = state;
+    slots[i] = e;
+    hashes[i] = h;
+    if (this.count * 2 > this.capacity) this.rehash();
     return true;
+  }
+
+  private growArena(): void {
+    const arena = new Uint32Array(this.arena.length * 2);
+    arena.set(this.arena);
+    this.arena = arena;
+    const stateOf = new Int32Array(this.stateOf.length * 2);
+    stateOf.set(this.stateOf);
+    this.stateOf = stateOf;
+  }
+
+  private rehash(): void {
+    const { slots: oldSlots, hashes: oldHashes } = this;
+    this.capacity *= 2;
+    const mask = this.capacity - 1;
+    this.slots = new Int32Array(this.capacity).fill(-1);
+    this.hashes = new Uint32Array(this.capacity);
+    for (let j = 0; j < oldSlots.length; j++) {
+      const e = oldSlots[j];
+      if (e < 0) continue;
+      let i = oldHashes[j] & mask;
+      while (this.slots[i] >= 0) i = (i + 1) & mask;
+      this.slots[i] = e;
+      this.hashes[i] = oldHashes[j];
+    }
   }
 }
 
-function sameBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function hashOf(bits: Uint32Array, state: State): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bits.length; i++) h = Math.imul(h ^ bits[i], 0x01000193);
-  if (state === null) h = Math.imul(h ^ 0x9e3779b9, 0x01000193);
-  else if (typeof state === 'number') h = Math.imul(h ^ (state | 0) ^ 0x27d4eb2d, 0x01000193);
-  else for (let i = 0; i < state.length; i++) h = Math.imul(h ^ state.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** One partition's search, resumable so partitions can take turns. */
+/**
+ * One partition's search, resumable so partitions can take turns. The event list lives in typed
+ * arrays: events 0..2n-1 (op i's call is 2i, its return 2i+1) and a head at 2n; -1 ends the list.
+ */
 class PartitionSearch {
-  private readonly model: SeqModel;
-  private readonly head: Entry;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly head: number;
   private readonly bits: Uint32Array;
-  private readonly cache = new Cache();
-  private readonly stack: { entry: Entry; state: State }[] = [];
-  private state: State;
-  private entry: Entry | undefined;
-  /** The most ops linearized at once so far. */
-  best = 0;
+  private readonly cache: Cache;
+  private readonly codes: Uint32Array;
+  /** Ops that never change the state: they may be forced (see the head comment). */
+  private readonly readOnly: Uint8Array;
+  /** Interned model states: id → state, state → id. */
+  private readonly states: State[] = [];
+  private readonly stateIds = new Map<State, number>();
+  /** The stack of linearized ops: the op, the state before it, and whether it was forced. */
+  private readonly stackOp: Int32Array;
+  private readonly stackState: Int32Array;
+  private readonly stackForced: Uint8Array;
+  private depth = 0;
+  private setHash = 0;
+  private state: number;
+  private event: number;
+  /** The longest partial linearization so far (the whole one once linearizable). */
+  bestOrder: number[] = [];
 
-  constructor(private readonly p: Partition) {
-    this.model = p.model;
-    this.head = buildList(p.ops);
-    this.bits = new Uint32Array(Math.max(1, Math.ceil(p.ops.length / 32)));
-    this.state = p.init;
-    this.entry = this.head.next;
+  constructor(readonly p: Partition) {
+    const n = p.ops.length;
+    this.head = 2 * n;
+    this.next = new Int32Array(2 * n + 1);
+    this.prev = new Int32Array(2 * n + 1);
+    this.codes = new Uint32Array(n);
+    for (let i = 0; i < n; i++) this.codes[i] = mix(i + 1) || 1;
+    this.readOnly = Uint8Array.from(p.ops, (op) => (p.model.readOnly(op) ? 1 : 0));
+    const words = Math.max(1, Math.ceil(n / 32));
+    this.bits = new Uint32Array(words);
+    this.cache = new Cache(words);
+    this.stackOp = new Int32Array(n);
+    this.stackState = new Int32Array(n);
+    this.stackForced = new Uint8Array(n);
+    this.state = this.intern(p.init);
+    this.buildList();
+    this.event = this.next[this.head];
+  }
+
+  private intern(s: State): number {
+    let id = this.stateIds.get(s);
+    if (id === undefined) {
+      id = this.states.length;
+      this.states.push(s);
+      this.stateIds.set(s, id);
+    }
+    return id;
+  }
+
+  /** Calls and returns in time order; touching intervals are concurrent, so calls come first on ties. */
+  private buildList(): void {
+    const ops = this.p.ops;
+    const order: number[] = [];
+    for (let i = 0; i < ops.length; i++) order.push(2 * i, 2 * i + 1);
+    const time = (e: number): number => {
+      const op = ops[e >> 1];
+      return (e & 1) === 0 ? op.call : op.pending ? Number.POSITIVE_INFINITY : op.return;
+    };
+    order.sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || (a >> 1) - (b >> 1));
+    let prev = this.head;
+    for (const e of order) {
+      this.next[prev] = e;
+      this.prev[e] = prev;
+      prev = e;
+    }
+    this.next[prev] = -1;
   }
 
   /** Up to `quota` steps: the verdict, or `more` when the search is not over. */
   run(quota: number): { outcome: 'linearizable' | 'not-linearizable' | 'more'; steps: number } {
-    const { model, head, bits, cache, stack } = this;
-    let { state, entry } = this;
+    const { next, prev, head, bits, cache, codes, readOnly, states, stackOp, stackState, stackForced } = this;
+    const ops = this.p.ops;
+    const model = this.p.model;
+    let { state, event, depth, setHash } = this;
     let steps = 0;
+    // Undoes the top linearization; returns the event to resume from, or -2 when the stack is empty.
+    const backtrack = (): number => {
+      for (;;) {
+        if (depth === 0) return -2;
+        depth--;
+        const op = stackOp[depth];
+        bits[op >>> 5] &= ~(1 << (op & 31));
+        setHash ^= codes[op];
+        state = stackState[depth];
+        const c = 2 * op;
+        const r = c + 1;
+        // Relink the return, then the call (the reverse of lifting them out).
+        next[prev[r]] = r;
+        if (next[r] >= 0) prev[next[r]] = r;
+        next[prev[c]] = c;
+        prev[next[c]] = c;
+        if (stackForced[depth] === 0) return next[c];
+      }
+    };
     try {
-      while (head.next !== undefined) {
+      while (next[head] >= 0) {
         if (steps++ >= quota) return { outcome: 'more', steps };
-        const e = entry!;
-        if (e.call) {
-          const next = model.step(state, e.op!);
-          if (next !== undefined) {
-            const w = e.id >>> 5;
-            const bit = 1 << (e.id & 31);
+        const e = event;
+        if ((e & 1) === 0) {
+          const op = e >> 1;
+          const before = states[state];
+          const after = model.step(before, ops[op]);
+          if (after !== undefined) {
+            const same = after === before;
+            const forced = same && readOnly[op] === 1;
+            const to = same ? state : this.intern(after);
+            const w = op >>> 5;
+            const bit = 1 << (op & 31);
             bits[w] |= bit;
-            if (cache.add(bits, next)) {
-              stack.push({ entry: e, state });
-              if (stack.length > this.best) this.best = stack.length;
-              state = next;
-              lift(e);
-              entry = head.next;
+            setHash ^= codes[op];
+            if (cache.add(bits, setHash, to)) {
+              stackOp[depth] = op;
+              stackState[depth] = state;
+              stackForced[depth] = forced ? 1 : 0;
+              depth++;
+              if (depth > this.bestOrder.length) this.bestOrder = Array.from(stackOp.subarray(0, depth));
+              state = to;
+              // Lift the call and its return out of the list.
+              next[prev[e]] = next[e];
+              prev[next[e]] = prev[e];
+              const r = e + 1;
+              next[prev[r]] = next[r];
+              if (next[r] >= 0) prev[next[r]] = prev[r];
+              event = next[head];
               continue;
             }
             bits[w] &= ~bit;
+            setHash ^= codes[op];
+            if (forced) {
+              // Its configuration was explored and failed, and it could have gone first: so did this one.
+              event = backtrack();
+              if (event === -2) return { outcome: 'not-linearizable', steps };
+              continue;
+            }
           }
-          entry = e.next;
+          event = next[e];
         } else {
           // A return we cannot get past: undo the last linearization and try its next alternative.
-          const top = stack.pop();
-          if (top === undefined) return { outcome: 'not-linearizable', steps };
-          const t = top.entry;
-          bits[t.id >>> 5] &= ~(1 << (t.id & 31));
-          state = top.state;
-          unlift(t);
-          entry = t.next;
+          event = backtrack();
+          if (event === -2) return { outcome: 'not-linearizable', steps };
         }
       }
-      this.best = this.p.ops.length;
       return { outcome: 'linearizable', steps };
     } finally {
       this.state = state;
-      this.entry = entry;
+      this.event = event;
+      this.depth = depth;
+      this.setHash = setHash;
     }
   }
 }

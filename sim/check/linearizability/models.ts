@@ -10,6 +10,8 @@ export type State = number | string | null;
 export interface SeqModel {
   /** The new state after `op`, or undefined when the model does not accept `op` in `state`. */
   step(state: State, op: HistoryOp): State | undefined;
+  /** True when `op` leaves every state it is accepted in as it was (the checker's pruning needs it). */
+  readOnly(op: HistoryOp): boolean;
 }
 
 /** etcd's register and knossos's cas-register: reads, writes, compare-and-set. */
@@ -30,6 +32,7 @@ export const registerModel: SeqModel = {
         return undefined;
     }
   },
+  readOnly: (op) => op.input.f === 'read' || (op.input.f === 'cas' && op.output.status === 'fail'),
 };
 
 /** porcupine's kv model, for one key: reads, writes (puts) and appends of strings. */
@@ -49,25 +52,31 @@ export const kvKeyModel: SeqModel = {
         return undefined;
     }
   },
+  readOnly: (op) => op.input.f === 'read',
 };
 
 export interface Partition {
   /** The key for kv, "" for the registers. */
   key: string;
   ops: HistoryOp[];
+  /** Where each op sits in the whole history's ops. */
+  index: number[];
   init: State;
   model: SeqModel;
 }
 
 /** Independent sub-histories: one per kv key, the whole history for a register. */
 export function partitions(h: History): Partition[] {
-  if (h.model !== 'kv') return [{ key: '', ops: h.ops, init: h.init as State, model: registerModel }];
-  const byKey = new Map<string, HistoryOp[]>();
-  for (const op of h.ops) {
+  if (h.model !== 'kv') return [{ key: '', ops: h.ops, index: h.ops.map((_, i) => i), init: h.init as State, model: registerModel }];
+  const byKey = new Map<string, number[]>();
+  h.ops.forEach((op, i) => {
     const k = op.input.key!;
     let list = byKey.get(k);
     if (list === undefined) byKey.set(k, (list = []));
-    list.push(op);
-  }
-  return [...byKey.keys()].sort().map((key) => ({ key, ops: byKey.get(key)!, init: (h.init as string) ?? '', model: kvKeyModel }));
+    list.push(i);
+  });
+  return [...byKey.keys()].sort().map((key) => {
+    const index = byKey.get(key)!;
+    return { key, ops: index.map((i) => h.ops[i]), index, init: (h.init as string) ?? '', model: kvKeyModel };
+  });
 }
