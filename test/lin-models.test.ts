@@ -20,7 +20,7 @@ interface OpSpec {
   pendingFrom?: number;
 }
 
-const INIT: Record<HistoryModelName, History['init']> = { register: null, 'cas-register': 0, kv: '' };
+const INIT: Record<HistoryModelName, History['init']> = { register: null, 'cas-register': 0, kv: '', znode: null };
 
 /** Ops without `at` run one after another (each on its own client, at [10i, 10i+1]). */
 function history(model: HistoryModelName, specs: OpSpec[]): History {

@@ -160,6 +160,24 @@ export class ZabInvariants implements Monitor {
     }
   }
 
+  /**
+   * Every committed transaction some server applied so far (any incarnation), in zxid order: the
+   * history the client checks judge reads against. A txn a server only replayed from its own log
+   * at boot, and which no leader committed, is not in it.
+   */
+  committedTxns(): { zxid: Zxid; body: TxnBody }[] {
+    const out: { zxid: Zxid; body: TxnBody }[] = [];
+    for (const [key, m] of this.meaning) {
+      if (this.deliverable.has(key) || this.committedKeys.has(key)) out.push({ zxid: { epoch: Math.floor(key / 4294967296), counter: key % 4294967296 }, body: m.body });
+    }
+    return out.sort((a, b) => compareZxid(a.zxid, b.zxid));
+  }
+
+  /** How many times the monitor looked at the servers (0: it never ran, so it knows nothing). */
+  get checksRun(): number {
+    return this.checks;
+  }
+
   /** Commits before the monitor started watching (there are none in a run it watches from boot). */
   private readonly firstWatched: Zxid = { epoch: 0, counter: 0 };
 

@@ -42,6 +42,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-trace', 'do not write a trace (it is still hashed and checked)')
     .option('--json', 'print a JSON summary (seed, events, traceHash, verdicts, ...) instead of text')
     .option('-q, --quiet', 'print nothing; the exit code says whether expectations held')
+    .option('--history <file>', 'write the client history (interchange JSON, model znode) for `zksim check`')
+    .option('--history-edn <file>', 'write the client history as a Jepsen EDN history')
     .addHelpText('after', '\nExit status: 0 when every expectation holds, 1 when a check did not give the expected verdict, 2 for bad input.')
     .action((scenario: string | undefined, opts) => setExit(runCommand(scenario, opts)));
 
@@ -86,7 +88,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('check')
     .description('check histories (interchange format, ../shared/formats/history.md) for linearizability')
     .argument('<history...>', 'history files')
-    .option('--model <model>', 'override the model named in the file: register, cas-register or kv')
+    .option('--format <format>', 'json (the interchange format) or edn (a Jepsen/Knossos history); default: edn for *.edn files, else json')
+    .option('--model <model>', 'override the model named in the file: register, cas-register or kv (EDN: register or cas-register, default cas-register)')
     .option('--timeout <ms>', 'give up on a history after this long (verdict unknown, never linearizable)', '60000')
     .option('--json', 'one JSON line per file: file, verdict, ms, model, ops, steps')
     .addHelpText('after', '\nExit status: 0 all linearizable, 1 any not linearizable, 3 any unknown (out of time), 2 bad input.')

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { Simulation } from '../scenario/simulation.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './errors.js';
-import { FileSink } from './file-sink.js';
+import { FileSink, writeFileAtomic } from './file-sink.js';
+import { ZkLinearizability } from '../check/zk-history/linearizability-checker.js';
+import { znodeHistoryToEdn } from '../formats/edn-znode.js';
 import { DEFAULT_SCENARIO, loadScenarioFile, packageRoot, readText } from './inputs.js';
 import { applyZooCfg } from '../scenario/apply-zoo-cfg.js';
 import { progressBar } from './progress.js';
@@ -14,6 +16,10 @@ export interface RunCommandOptions {
   trace?: string | false;
   json?: boolean;
   quiet?: boolean;
+  /** Write the client history (interchange JSON, znode model) here. */
+  history?: string;
+  /** And/or as a Jepsen EDN history. */
+  historyEdn?: string;
 }
 
 /** `zksim run [scenario]`: runs it, prints the verdicts, writes the trace. Exit 0 when as expected. */
@@ -32,6 +38,7 @@ export function runCommand(scenarioArg: string | undefined, opts: RunCommandOpti
   const started = performance.now(); // determinism-ok: wall time of the CLI, not of the simulation
   try {
     const sim = new Simulation(scenario, { seed, sink });
+    const recorder = historyRecorder(sim, scenario.name, opts);
     const total = sim.config.durationTicks;
     const progress = progressBar(total, scenario.name, !opts.json && !opts.quiet);
     const chunk = Math.max(1, Math.floor(total / 200));
@@ -41,6 +48,7 @@ export function runCommand(scenarioArg: string | undefined, opts: RunCommandOpti
     }
     const result = sim.finish();
     progress.stop();
+    if (recorder !== undefined) writeHistories(recorder, opts);
     const wallMs = performance.now() - started; // determinism-ok
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ ...result, trace: tracePath, wallMs: Math.round(wallMs) }, null, 2)}\n`);
@@ -52,6 +60,23 @@ export function runCommand(scenarioArg: string | undefined, opts: RunCommandOpti
     if (sink !== undefined) sink.abort();
     throw e;
   }
+}
+
+/** The checker that records the client history, when `--history` / `--history-edn` asks for it. */
+function historyRecorder(sim: Simulation, name: string, opts: RunCommandOptions): ZkLinearizability | undefined {
+  if (opts.history === undefined && opts.historyEdn === undefined) return undefined;
+  const recorder = sim.checkers.find((c): c is ZkLinearizability => c instanceof ZkLinearizability);
+  if (recorder === undefined) {
+    throw new UsageError(`--history: scenario "${name}" has no client processes, so there is no client history; add "clients": {"count": N} to its zookeeper protocol`);
+  }
+  return recorder;
+}
+
+/** `--history` / `--history-edn`: the run's client history, for `zksim check` and Jepsen tooling. */
+function writeHistories(recorder: ZkLinearizability, opts: RunCommandOptions): void {
+  const h = recorder.interchange();
+  if (opts.history !== undefined) writeFileAtomic(opts.history, `${JSON.stringify(h)}\n`);
+  if (opts.historyEdn !== undefined) writeFileAtomic(opts.historyEdn, znodeHistoryToEdn(h));
 }
 
 /** Seeds are integers or strings; "--seed 7" and "seed": 7 must give the same run. */

@@ -64,6 +64,16 @@ export class SimZkClient implements ZkClient {
   negotiatedTimeoutMs = 0;
   /** The newest zxid this client has seen; a server behind it must refuse the client. */
   lastZxidSeen: Zxid = ZERO_ZXID;
+  /**
+   * The header zxid of the reply whose callback is running now (undefined in any other callback,
+   * e.g. a CONNECTION_LOSS decided locally): what a history needs for the session guarantees.
+   */
+  replyZxid: Zxid | undefined;
+  /**
+   * True in the callback of a request failed locally before it was ever sent (queued while
+   * disconnected): it cannot have happened. A sent one that fails locally may have.
+   */
+  failedUnsent = false;
 
   private passwd = '';
   private readonly servers: NodeId[];
@@ -301,7 +311,12 @@ export class SimZkClient implements ZkClient {
           return;
         }
         if (compareZxid(msg.zxid, this.lastZxidSeen) > 0) this.lastZxidSeen = msg.zxid;
-        this.complete(head, msg);
+        this.replyZxid = msg.zxid;
+        try {
+          this.complete(head, msg);
+        } finally {
+          this.replyZxid = undefined;
+        }
         return;
       }
     }
@@ -376,12 +391,13 @@ export class SimZkClient implements ZkClient {
 
   private submit(req: ClientRequest, cb: Callback<any>, watcher?: Watcher): void {
     // ClientCnxn.conLossPacket: a closed handle says SESSION_EXPIRED; one that is closing, CONNECTION_LOSS.
-    if (this.state === 'CLOSED' || this.state === 'EXPIRED') {
-      cb(failure('SESSION_EXPIRED'));
-      return;
-    }
-    if (this.closeCb !== undefined && req.op !== 'closeSession') {
-      cb(failure('CONNECTION_LOSS'));
+    if ((this.state === 'CLOSED' || this.state === 'EXPIRED') || (this.closeCb !== undefined && req.op !== 'closeSession')) {
+      this.failedUnsent = true;
+      try {
+        cb(failure(this.state === 'CLOSED' || this.state === 'EXPIRED' ? 'SESSION_EXPIRED' : 'CONNECTION_LOSS'));
+      } finally {
+        this.failedUnsent = false;
+      }
       return;
     }
     const o: Outstanding = { at: this.host.now(), xid: this.nextXid++, req, cb, watcher };
@@ -418,8 +434,15 @@ export class SimZkClient implements ZkClient {
   }
 
   private failAll(rc: 'CONNECTION_LOSS' | 'SESSION_EXPIRED'): void {
-    const failed = [...this.pending.splice(0), ...this.outgoing.splice(0)];
-    for (const o of failed) o.cb(failure(rc));
+    const sent = this.pending.splice(0);
+    const unsent = this.outgoing.splice(0);
+    for (const o of sent) o.cb(failure(rc));
+    this.failedUnsent = true;
+    try {
+      for (const o of unsent) o.cb(failure(rc));
+    } finally {
+      this.failedUnsent = false;
+    }
   }
 
   /** The handle is done for good: EXPIRED (the server said so) or CLOSED. */

@@ -5,11 +5,10 @@ import type { World } from '../world/world.js';
 import { PROTOCOLS } from './protocols.js';
 import type { Scenario } from './schema.js';
 
-
 /** Every checker a scenario's run gets: the generic ones, then the protocol's own (liveness first). */
 export function createCheckers(s: Scenario, resolvedProtocol: Record<string, unknown>, world: World<unknown, unknown>): Checker[] {
   const settleTicks = s.checks?.liveness?.settleTicks ?? PROTOCOLS[s.protocol.kind].defaultSettleTicks(resolvedProtocol);
-  return [new MessageAccounting(), new ConnectionFifo(), ...PROTOCOLS[s.protocol.kind].checkers(resolvedProtocol, { world, nodes: world.nodes, settleTicks })];
+  return [new MessageAccounting(), new ConnectionFifo(), ...PROTOCOLS[s.protocol.kind].checkers(resolvedProtocol, { scenarioName: s.name, world, nodes: world.nodes, settleTicks })];
 }
 
 export function checkerNames(s: Scenario): string[] {

@@ -3,6 +3,8 @@ import { ConnectivityLiveness } from '../check/liveness.js';
 import { EnsembleLiveness } from '../check/ensemble-liveness.js';
 import { PingPongDurability, PingPongSequence } from '../check/pingpong-checks.js';
 import { ZabInvariants } from '../check/zab-invariants.js';
+import { ZkLinearizability } from '../check/zk-history/linearizability-checker.js';
+import { SessionGuarantees } from '../check/zk-history/session-guarantees.js';
 import type { Checker } from '../check/verdict.js';
 import type { World } from '../world/world.js';
 import { ELECTION_PORT } from '../zk/election/cnx-manager.js';
@@ -41,6 +43,8 @@ export interface ProtocolEntry {
 }
 
 export interface CheckerContext {
+  /** The scenario's name (names the client history a checker writes). */
+  scenarioName: string;
   world: World<unknown, unknown>;
   nodes: readonly NodeId[];
   settleTicks: number;
@@ -111,11 +115,17 @@ const zookeeper: ProtocolEntry = {
     const reconnect = clients === undefined ? 0 : (clients.sessionTimeoutMs ?? DEFAULT_CLIENT_WORKLOAD.sessionTimeoutMs);
     return (cfg.syncLimit + 2 * cfg.initLimit) * cfg.tickTimeMs + 5000 + reconnect;
   },
-  checkerNames: ['liveness', 'zab-invariants'],
+  checkerNames: ['liveness', 'zab-invariants', 'linearizability', 'zk-sessions'],
   checkers(resolved, run) {
     const servers = run.nodes.filter((n) => n.startsWith('s'));
     const clients = run.nodes.filter((n) => n.startsWith('c'));
-    return [new EnsembleLiveness(run.world, servers, run.settleTicks, resolved.load !== undefined || clients.length > 0, clients), new ZabInvariants(run.world, servers)];
+    const zab = new ZabInvariants(run.world, servers);
+    const checkers: Checker[] = [new EnsembleLiveness(run.world, servers, run.settleTicks, resolved.load !== undefined || clients.length > 0, clients), zab];
+    if (clients.length > 0) {
+      const lin = new ZkLinearizability(run.scenarioName);
+      checkers.push(lin, new SessionGuarantees(lin.history, zab));
+    }
+    return checkers;
   },
 };
 

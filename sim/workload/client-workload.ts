@@ -1,13 +1,15 @@
 /**
  * A client process's workload for scenarios: one session (to any server of the ensemble), and a
  * stream of random operations over a few znodes — creates (some ephemeral), setData, getData,
- * exists, delete — at a steady rate. Every completion is noted with its outcome: `ok`, `fail` (the
- * server answered an error) or `unknown` (CONNECTION_LOSS: it may or may not have happened), the
- * history the linearizability checker will read. A session that expires is replaced by a new one.
+ * exists, delete, and sync + getData — at a steady rate. Every op is noted when called and when
+ * answered, with its outcome: `ok`, `fail` (the server answered an error) or `unknown`
+ * (CONNECTION_LOSS: it may or may not have happened); the notes are the client history the
+ * checkers read (sim/check/zk-history/). A session that expires is replaced by a new one.
  */
 import type { ClientCall, ClientProcess } from '../client/client-node.js';
 import type { SimZkClient } from '../client/sim-client.js';
-import type { Result } from '../client/zk-client.js';
+import type { Data, Result, Stat } from '../client/zk-client.js';
+import { formatZxid } from '../zk/zxid.js';
 
 export interface ClientWorkload {
   /** Operations per second this client issues. */
@@ -28,34 +30,82 @@ export function clientWorkload(w: ClientWorkload): ClientCall {
         proc.note(`${proc.node} starts a new session (the old one is ${handle.state.toLowerCase()})`);
         handle = proc.connect({ sessionTimeoutMs: w.sessionTimeoutMs });
       }
-      issue(proc, handle, n++, w.keys);
+      n = issue(proc, handle, n, w.keys);
       proc.after(interval, tick);
     };
     proc.after(interval, tick);
   };
 }
 
-function issue(proc: ClientProcess, h: SimZkClient, n: number, keys: number): void {
+/** What a client note says about one op: the invocation, then its completion (same `id`). */
+export interface ClientOpNote {
+  /** Per process, in issue order. */
+  id: number;
+  phase: 'invoke' | 'complete';
+  op: WorkloadOp;
+  path: string;
+  /** The data a create or setData writes. */
+  value?: string;
+  /**
+   * Completion: ZooKeeper's answer, and what it means for the history: `fail` when a server
+   * refused it or it was never sent; `unknown` when it was sent and no answer came back.
+   */
+  rc?: string;
+  outcome?: 'ok' | 'fail' | 'unknown';
+  /** The session (ephemeral owner; at the call if known) and the reply header's zxid (absent if no reply). */
+  session?: string | null;
+  zxid?: string;
+  /** Completion of getData / exists / setData: the data and data version the answer carried. */
+  data?: string | null;
+  version?: number;
+}
+
+export type WorkloadOp = 'create' | 'create-ephemeral' | 'setData' | 'getData' | 'exists' | 'delete' | 'sync' | 'getData-after-sync';
+
+function issue(proc: ClientProcess, h: SimZkClient, n: number, keys: number): number {
   const r = proc.random.int(1_000_000);
   const path = `/c${r % keys}`;
   const value = `${proc.node}-${n}`;
-  const kind = Math.floor(r / keys) % 6;
-  const done = (op: string) => (res: Result<Record<string, unknown>>) => {
-    const outcome = res.rc === 'OK' ? 'ok' : res.rc === 'CONNECTION_LOSS' ? 'unknown' : 'fail';
-    proc.note(`${proc.node} ${op} ${path} → ${res.rc}`, { client: { op, path, value, rc: res.rc, outcome } });
+  const kind = Math.floor(r / keys) % 7;
+  let id = n;
+  // Every op is noted when called and when answered, on the kernel's clock: the history's interval.
+  const call = (op: WorkloadOp, withValue: boolean) => {
+    const opId = id++;
+    const note: ClientOpNote = { id: opId, phase: 'invoke', op, path, ...(withValue ? { value } : {}), ...(h.sessionId !== null ? { session: h.sessionId } : {}) };
+    proc.note(`${proc.node} calls ${op} ${path}`, { client: note });
+    return (res: Result<{ stat?: Stat; data?: Data }>) => {
+      // No answer from a server and the request had left: it may or may not have happened.
+      const outcome = res.rc === 'OK' ? 'ok' : h.replyZxid === undefined && !h.failedUnsent ? 'unknown' : 'fail';
+      const done: ClientOpNote = { ...note, phase: 'complete', rc: res.rc, outcome, session: h.sessionId };
+      if (h.replyZxid !== undefined) done.zxid = formatZxid(h.replyZxid);
+      if (res.rc === 'OK' && res.data !== undefined) done.data = res.data;
+      if (res.rc === 'OK' && res.stat !== undefined) done.version = res.stat.version;
+      proc.note(`${proc.node} ${op} ${path} → ${res.rc}`, { client: done });
+    };
   };
   switch (kind) {
     case 0:
-      return h.create(path, value, 'PERSISTENT', done('create'));
+      h.create(path, value, 'PERSISTENT', call('create', true));
+      break;
     case 1:
-      return h.create(path, value, 'EPHEMERAL', done('create-ephemeral'));
+      h.create(path, value, 'EPHEMERAL', call('create-ephemeral', true));
+      break;
     case 2:
-      return h.setData(path, value, -1, done('setData'));
+      h.setData(path, value, -1, call('setData', true));
+      break;
     case 3:
-      return h.getData(path, false, done('getData'));
+      h.getData(path, false, call('getData', false));
+      break;
     case 4:
-      return h.exists(path, false, done('exists'));
+      h.exists(path, false, call('exists', false));
+      break;
+    case 5:
+      h.delete(path, -1, call('delete', false));
+      break;
     default:
-      return h.delete(path, -1, done('delete'));
+      // sync then read, pipelined on one session: the read is served after the sync (FIFO).
+      h.sync(path, call('sync', false));
+      h.getData(path, false, call('getData-after-sync', false));
   }
+  return id;
 }

@@ -27,3 +27,11 @@ export function formatZxid(z: Zxid): string {
 export function nextZxid(z: Zxid): Zxid {
   return { epoch: z.epoch, counter: z.counter + 1 };
 }
+
+/** The inverse of formatZxid (0x + up to 16 hex digits); undefined for anything else. */
+export function parseZxid(text: string): Zxid | undefined {
+  const m = /^0x([0-9a-fA-F]{1,16})$/.exec(text);
+  if (m === null) return undefined;
+  const hex = m[1].padStart(16, '0');
+  return { epoch: parseInt(hex.slice(0, 8), 16), counter: parseInt(hex.slice(8), 16) };
+}

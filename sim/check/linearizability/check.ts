@@ -15,6 +15,11 @@
  * placed in is dead too. (An op that merely happens to leave *this* state alone, like a write of
  * the current value, does not qualify: at its old place it may have changed the state.)
  *
+ * And one symmetry reduction: pending ops a model calls interchangeable (same effect in every
+ * state, e.g. two unanswered creates of a znode whose data nobody reads) are placed in call order
+ * only. Any linearization can be rewritten that way by swapping such ops: the earlier-called one
+ * was callable wherever the later one was placed, and neither ever has to precede anything.
+ *
  * Out of budget (steps, or a deadline from the caller) the verdict is `unknown`, never `linearizable`.
  */
 import type { History } from './history.js';
@@ -177,6 +182,8 @@ class PartitionSearch {
   private readonly codes: Uint32Array;
   /** Ops that never change the state: they may be forced (see the head comment). */
   private readonly readOnly: Uint8Array;
+  /** For an interchangeable pending op, the one before it in call order (-1: none). */
+  private readonly before: Int32Array;
   /** Interned model states: id → state, state → id. */
   private readonly states: State[] = [];
   private readonly stateIds = new Map<State, number>();
@@ -199,6 +206,18 @@ class PartitionSearch {
     this.codes = new Uint32Array(n);
     for (let i = 0; i < n; i++) this.codes[i] = mix(i + 1) || 1;
     this.readOnly = Uint8Array.from(p.ops, (op) => (p.model.readOnly(op) ? 1 : 0));
+    this.before = new Int32Array(n).fill(-1);
+    const equivalence = p.model.equivalence;
+    if (equivalence !== undefined) {
+      const last = new Map<string, number>();
+      const byCall = p.ops.map((_, i) => i).sort((a, b) => p.ops[a].call - p.ops[b].call || a - b);
+      for (const i of byCall) {
+        const key = equivalence(p.ops[i]);
+        if (key === undefined) continue;
+        this.before[i] = last.get(key) ?? -1;
+        last.set(key, i);
+      }
+    }
     const words = Math.max(1, Math.ceil(n / 32));
     this.bits = new Uint32Array(words);
     this.cache = new Cache(words);
@@ -241,7 +260,7 @@ class PartitionSearch {
 
   /** Up to `quota` steps: the verdict, or `more` when the search is not over. */
   run(quota: number): { outcome: 'linearizable' | 'not-linearizable' | 'more'; steps: number } {
-    const { next, prev, head, bits, cache, codes, readOnly, states, stackOp, stackState, stackForced } = this;
+    const { next, prev, head, bits, cache, codes, readOnly, before, states, stackOp, stackState, stackForced } = this;
     const ops = this.p.ops;
     const model = this.p.model;
     let { state, event, depth, setHash } = this;
@@ -271,10 +290,16 @@ class PartitionSearch {
         const e = event;
         if ((e & 1) === 0) {
           const op = e >> 1;
-          const before = states[state];
-          const after = model.step(before, ops[op]);
+          const b = before[op];
+          if (b >= 0 && (bits[b >>> 5] & (1 << (b & 31))) === 0) {
+            // Interchangeable with an earlier-called pending op not yet placed: place that one first.
+            event = next[e];
+            continue;
+          }
+          const from = states[state];
+          const after = model.step(from, ops[op]);
           if (after !== undefined) {
-            const same = after === before;
+            const same = after === from;
             const forced = same && readOnly[op] === 1;
             const to = same ? state : this.intern(after);
             const w = op >>> 5;

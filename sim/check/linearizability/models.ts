@@ -1,7 +1,7 @@
 /**
  * The sequential specifications of ../shared/formats/history.md, one partition's state at a time.
  * States are plain values (null, a number, a string), so the checker can compare and hash them
- * cheaply; `kv` is checked key by key (its keys are independent: P-compositionality).
+ * cheaply; `kv` is checked key by key and `znode` path by path (independent: P-compositionality).
  */
 import type { History, HistoryOp } from './history.js';
 
@@ -12,6 +12,11 @@ export interface SeqModel {
   step(state: State, op: HistoryOp): State | undefined;
   /** True when `op` leaves every state it is accepted in as it was (the checker's pruning needs it). */
   readOnly(op: HistoryOp): boolean;
+  /**
+   * For a pending op: a key shared by the pending ops that are interchangeable in this model (same
+   * effect in every state). The checker then places them in call order only (see check.ts).
+   */
+  equivalence?(op: HistoryOp): string | undefined;
 }
 
 /** etcd's register and knossos's cas-register: reads, writes, compare-and-set. */
@@ -55,8 +60,126 @@ export const kvKeyModel: SeqModel = {
   readOnly: (op) => op.input.f === 'read',
 };
 
+/**
+ * ZooKeeper's znode, one path at a time: absent (null) or a versioned register with an owner
+ * (the session of an ephemeral; "" for persistent). setData and delete with a version are
+ * compare-and-set; an error answer (NODE_EXISTS, NO_NODE, BAD_VERSION) is an observation of the
+ * state, like a read; an unknown outcome applies iff it could have succeeded. `expire` is the
+ * server closing a session: it deletes the node iff that session owns it. Children are not
+ * modelled (paths are independent), so NOT_EMPTY only says the node exists.
+ */
+export const znodeModel: SeqModel = {
+  step(state, op) {
+    const { input, output } = op;
+    const s = state === null ? undefined : decodeZnode(state as string);
+    const versionOk = s !== undefined && (input.version === undefined || input.version === -1 || input.version === s.version);
+    const failWith = (): State | undefined => {
+      switch (output.rc) {
+        case 'NODE_EXISTS':
+        case 'NOT_EMPTY':
+          return s !== undefined ? state : undefined;
+        case 'NO_NODE':
+          return s === undefined ? state : undefined;
+        case 'BAD_VERSION':
+          return s !== undefined && !versionOk ? state : undefined;
+        default:
+          return state;
+      }
+    };
+    if (output.status === 'fail') return failWith();
+    const known = output.status === 'ok';
+    switch (input.f) {
+      case 'create':
+        if (s === undefined) return encodeZnode(0, input.session ?? '', input.value ?? null);
+        return known ? undefined : state;
+      case 'delete':
+        if (versionOk) return null;
+        return known ? undefined : state;
+      case 'set':
+        if (versionOk && (!known || output.version === undefined || output.version === s.version + 1)) return encodeZnode(s.version + 1, s.owner, input.value ?? null);
+        return known ? undefined : state;
+      case 'get':
+        if (!known) return state;
+        return s !== undefined && s.value === (output.value ?? null) && (output.version === undefined || output.version === s.version) ? state : undefined;
+      case 'exists':
+        if (!known) return state;
+        return s !== undefined && (output.version === undefined || output.version === s.version) ? state : undefined;
+      case 'expire':
+        return s !== undefined && s.owner === input.session ? null : state;
+      default:
+        return undefined;
+    }
+  },
+  readOnly: (op) => op.output.status === 'fail' || op.input.f === 'get' || op.input.f === 'exists',
+};
+
+/**
+ * The znode model with data and version abstracted away, for a path where no op observes them (no
+ * successful get, no version asked or answered): only whether the node exists, and its owner,
+ * can decide an op there, so states that differ in nothing else are merged — and pending ops with
+ * the same effect become interchangeable.
+ */
+export const znodeExistenceModel: SeqModel = {
+  step(state, op) {
+    const { input, output } = op;
+    const owner = state as string | null;
+    if (output.status === 'fail') {
+      if (output.rc === 'NO_NODE') return owner === null ? state : undefined;
+      if (output.rc === 'NODE_EXISTS' || output.rc === 'NOT_EMPTY') return owner !== null ? state : undefined;
+      return state;
+    }
+    const known = output.status === 'ok';
+    switch (input.f) {
+      case 'create':
+        if (owner === null) return input.session ?? '';
+        return known ? undefined : state;
+      case 'delete':
+        if (owner !== null) return null;
+        return known ? undefined : state;
+      case 'set':
+      case 'exists':
+      case 'get':
+        return owner !== null || !known ? state : undefined;
+      case 'expire':
+        return owner !== null && owner === input.session ? null : state;
+      default:
+        return undefined;
+    }
+  },
+  readOnly: (op) => op.output.status === 'fail' || op.input.f === 'get' || op.input.f === 'exists' || op.input.f === 'set',
+  equivalence: (op) => (op.pending ? `${op.input.f} ${op.input.session ?? ''}` : undefined),
+};
+
+/** Whether any op on the path observes data or versions (then the full znode model is needed). */
+function observesDataOrVersion(ops: readonly HistoryOp[]): boolean {
+  return ops.some(
+    (op) =>
+      (op.input.f === 'get' && op.output.status === 'ok') ||
+      op.output.version !== undefined ||
+      op.output.rc === 'BAD_VERSION' ||
+      (op.input.version !== undefined && op.input.version !== -1),
+  );
+}
+
+interface Znode {
+  version: number;
+  owner: string;
+  value: number | string | null;
+}
+
+/** One string per znode state, so the checker can intern and compare states cheaply. */
+function encodeZnode(version: number, owner: string, value: number | string | null): string {
+  return `${version}|${owner}|${JSON.stringify(value)}`;
+}
+
+function decodeZnode(s: string): Znode {
+  const a = s.indexOf('|');
+  const b = s.indexOf('|', a + 1);
+  return { version: Number(s.slice(0, a)), owner: s.slice(a + 1, b), value: JSON.parse(s.slice(b + 1)) as Znode['value'] };
+}
+
 export interface Partition {
-  /** The key for kv, "" for the registers. */
+  /** The key for kv, the path for znode, "" for the registers. */
   key: string;
   ops: HistoryOp[];
   /** Where each op sits in the whole history's ops. */
@@ -65,18 +188,29 @@ export interface Partition {
   model: SeqModel;
 }
 
-/** Independent sub-histories: one per kv key, the whole history for a register. */
+/**
+ * Independent sub-histories: one per kv key or znode path, the whole history for a register.
+ * Plain ZooKeeper reads (`consistency: "sequential"`) are left out: they promise no real-time
+ * order, so they constrain nothing here (the session checks judge them).
+ */
 export function partitions(h: History): Partition[] {
-  if (h.model !== 'kv') return [{ key: '', ops: h.ops, index: h.ops.map((_, i) => i), init: h.init as State, model: registerModel }];
-  const byKey = new Map<string, number[]>();
+  const kept: number[] = [];
   h.ops.forEach((op, i) => {
-    const k = op.input.key!;
+    if (op.consistency !== 'sequential') kept.push(i);
+  });
+  if (h.model === 'register' || h.model === 'cas-register') return [{ key: '', ops: kept.map((i) => h.ops[i]), index: kept, init: h.init as State, model: registerModel }];
+  const byKey = new Map<string, number[]>();
+  for (const i of kept) {
+    const k = h.ops[i].input.key!;
     let list = byKey.get(k);
     if (list === undefined) byKey.set(k, (list = []));
     list.push(i);
-  });
+  }
+  const init: State = h.model === 'kv' ? ((h.init as string) ?? '') : null;
   return [...byKey.keys()].sort().map((key) => {
     const index = byKey.get(key)!;
-    return { key, ops: index.map((i) => h.ops[i]), index, init: (h.init as string) ?? '', model: kvKeyModel };
+    const ops = index.map((i) => h.ops[i]);
+    const model = h.model === 'kv' ? kvKeyModel : observesDataOrVersion(ops) ? znodeModel : znodeExistenceModel;
+    return { key, ops, index, init, model };
   });
 }
