@@ -137,6 +137,10 @@ export class ZabInvariants implements Monitor {
         }
         if (c.last !== undefined && compareZxid(a.zxid, c.last) <= 0) {
           this.fail({ invariant: 'TotalOrder', nodes: [node], detail: `${node} applied ${formatZxid(a.zxid)} after ${formatZxid(c.last)}` });
+        } else if (c.last !== undefined && a.zxid.epoch === c.last.epoch && a.zxid.counter !== c.last.counter + 1) {
+          // A leader commits its epoch's proposals in counter order, so a server that applies one
+          // after another of the same epoch in a tree it did not rebuild has skipped those between.
+          this.fail({ invariant: 'PrefixConsistency', nodes: [node], detail: `${node} applied ${formatZxid(a.zxid)} right after ${formatZxid(c.last)}, skipping the committed txns between` });
         }
         c.last = a.zxid;
       }

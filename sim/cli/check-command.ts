@@ -1,9 +1,14 @@
 /**
- * `zksim check <history>... [--format json|edn] [--model M] [--timeout MS] [--json]`:
- * linearizability of histories in the interchange format, or Jepsen/Knossos EDN histories. Exit 0
+ * `zksim check <history>... [--format json|edn] [--model M] [--timeout MS] [--json] [--explain]
+ * [--html DIR]`: linearizability of histories in the interchange format, or Jepsen/Knossos EDN
+ * histories; for a violation, the explanation (explain.ts) as text and as an HTML timeline. Exit 0
  * all linearizable, 1 any not, 3 any unknown (out of time: never reported as linearizable), 2 bad
  * input.
  */
+import { basename, join } from 'node:path';
+import { explainHistory, explanationText, type LinExplanation } from '../check/linearizability/explain.js';
+import { timelineHtml } from '../check/linearizability/timeline-html.js';
+import { writeFileAtomic } from './file-sink.js';
 import { HISTORY_MODELS, HistoryFormatError, parseHistory, type History, type HistoryModelName } from '../check/linearizability/history.js';
 import { checkHistory } from '../check/linearizability/check.js';
 import { parseEdnHistory, type EdnModel } from '../formats/edn-history.js';
@@ -17,6 +22,10 @@ export interface CheckCommandOptions {
   model?: string;
   timeout?: string;
   json?: boolean;
+  /** Print why a non-linearizable history is not (implied by --html). */
+  explain?: boolean;
+  /** Write an HTML timeline per non-linearizable history into this directory. */
+  html?: string;
 }
 
 export function checkCommand(files: string[], opts: CheckCommandOptions): number {
@@ -54,13 +63,25 @@ export function checkCommand(files: string[], opts: CheckCommandOptions): number
     const r = checkHistory(h, { deadline });
     const ms = Math.round((performance.now() - started) * 10) / 10; // determinism-ok
     counts[r.verdict]++;
+    let ex: LinExplanation | undefined;
+    let page: string | undefined;
+    if (r.verdict === 'not-linearizable' && (opts.explain === true || opts.html !== undefined)) {
+      const from = performance.now(); // determinism-ok: the CLI's time budget
+      ex = explainHistory(h, { result: r, deadline: () => performance.now() - from > timeoutMs }); // determinism-ok
+      if (ex !== undefined && opts.html !== undefined) {
+        page = join(opts.html, `${basename(files[i]).replace(/\.(json|edn)$/i, '')}.html`);
+        writeFileAtomic(page, timelineHtml(h, ex, `${files[i]}: not linearizable`));
+      }
+    }
     const expected = h.expected === undefined ? undefined : h.expected ? 'linearizable' : 'not-linearizable';
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ file: files[i], verdict: r.verdict, ms, model: h.model, ops: h.ops.length, steps: r.steps, ...(r.failedKey !== undefined ? { key: r.failedKey, bestPrefix: r.bestPrefix } : {}), ...(expected !== undefined ? { expected } : {}) })}\n`);
+      const explained = ex === undefined ? {} : { explanation: { failingOp: ex.failingPoint.op, core: ex.core, window: ex.window, prefix: ex.prefix.order, minimal: ex.minimal }, ...(page !== undefined ? { html: page } : {}) };
+      process.stdout.write(`${JSON.stringify({ file: files[i], verdict: r.verdict, ms, model: h.model, ops: h.ops.length, steps: r.steps, ...(r.failedKey !== undefined ? { key: r.failedKey, bestPrefix: r.bestPrefix } : {}), ...(expected !== undefined ? { expected } : {}), ...explained })}\n`);
     } else {
       const where = r.verdict === 'linearizable' ? '' : r.failedKey ? ` (key ${JSON.stringify(r.failedKey)}: at most ${r.bestPrefix} of its ${r.partitionOps} ops linearize)` : ` (at most ${r.bestPrefix} of ${r.partitionOps} ops linearize)`;
       const note = expected !== undefined && r.verdict !== 'unknown' && expected !== r.verdict ? `  ✗ the file expects ${expected}` : '';
       process.stdout.write(`${files[i]}: ${r.verdict}${where}, ${h.ops.length} ops, ${ms} ms${r.verdict === 'unknown' ? ` (gave up after ${timeoutMs} ms)` : ''}${note}\n`);
+      if (ex !== undefined) process.stdout.write(`${explanationText(h, ex).replace(/^/gm, '  ')}\n${page !== undefined ? `  timeline: ${page}\n` : ''}`);
     }
   });
   if (!opts.json && histories.length > 1) {

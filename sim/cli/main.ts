@@ -6,6 +6,7 @@ import { ScenarioError } from '../scenario/errors.js';
 import { ScenarioSchema } from '../scenario/schema.js';
 import { ZKSIM_VERSION } from '../version.js';
 import { checkCommand } from './check-command.js';
+import { registerCheckTraceCommand } from './check-trace-command.js';
 import { conformanceCommand } from './conformance-command.js';
 import { diffCommand } from './diff-command.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
@@ -84,6 +85,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   registerRecordCommand(program);
 
+  registerCheckTraceCommand(program, setExit);
+
   program
     .command('check')
     .description('check histories (interchange format, ../shared/formats/history.md) for linearizability')
@@ -91,7 +94,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--format <format>', 'json (the interchange format) or edn (a Jepsen/Knossos history); default: edn for *.edn files, else json')
     .option('--model <model>', 'override the model named in the file: register, cas-register or kv (EDN: register or cas-register, default cas-register)')
     .option('--timeout <ms>', 'give up on a history after this long (verdict unknown, never linearizable)', '60000')
-    .option('--json', 'one JSON line per file: file, verdict, ms, model, ops, steps')
+    .option('--json', 'one JSON line per file: file, verdict, ms, model, ops, steps (and the explanation with --explain)')
+    .option('--explain', 'for a history that is not linearizable: the op that cannot be placed, a minimal core of ops, the window, the longest linearizable prefix')
+    .option('--html <dir>', 'also write a self-contained HTML timeline (client lanes, failing window) per non-linearizable history into <dir>')
     .addHelpText('after', '\nExit status: 0 all linearizable, 1 any not linearizable, 3 any unknown (out of time), 2 bad input.')
     .action((files: string[], opts) => setExit(checkCommand(files, opts)));
 

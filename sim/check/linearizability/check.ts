@@ -15,14 +15,19 @@
  * placed in is dead too. (An op that merely happens to leave *this* state alone, like a write of
  * the current value, does not qualify: at its old place it may have changed the state.)
  *
- * And one symmetry reduction: pending ops a model calls interchangeable (same effect in every
- * state, e.g. two unanswered creates of a znode whose data nobody reads) are placed in call order
- * only. Any linearization can be rewritten that way by swapping such ops: the earlier-called one
- * was callable wherever the later one was placed, and neither ever has to precede anything.
+ * And one symmetry reduction: of two interchangeable ops (the same effect in every state: the same
+ * input and output, or what the model's `equivalence` groups, e.g. two creates of a znode whose data
+ * nobody reads) where one dominates the other — called no later and returned no later (pending ops
+ * return at infinity) — the dominating one is placed first. Swapping two such ops in any
+ * linearization keeps it valid: an op that had to precede the later-placed one of them had to
+ * precede the earlier too, and an op that had to follow the earlier one had to follow the later
+ * too, and the states do not change. Each op is tied to the nearest such op before it in call
+ * order, so the ties form chains, and sorting each chain by adjacent swaps gives a linearization
+ * that respects them all.
  *
  * Out of budget (steps, or a deadline from the caller) the verdict is `unknown`, never `linearizable`.
  */
-import type { History } from './history.js';
+import type { History, HistoryOp } from './history.js';
 import { partitions, type Partition, type State } from './models.js';
 
 export type LinVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
@@ -85,6 +90,11 @@ export function checkPartitions(parts: Partition[], options: CheckOptions = {}):
     quota = Math.min(quota * 2, 1 << 20);
   }
   return { verdict: 'linearizable', steps, partitions: parts.length, orders: searches.map((s) => ({ key: s.p.key, order: s.bestOrder.map((i) => s.p.index[i]) })) };
+}
+
+/** Ops with the same input and output have the same effect in every state, whatever the model. */
+function sameOp(op: HistoryOp): string {
+  return JSON.stringify([op.input, op.output]);
 }
 
 /** A 32-bit mix (murmur3's finaliser): spreads op indices and state ids over the hash space. */
@@ -182,7 +192,7 @@ class PartitionSearch {
   private readonly codes: Uint32Array;
   /** Ops that never change the state: they may be forced (see the head comment). */
   private readonly readOnly: Uint8Array;
-  /** For an interchangeable pending op, the one before it in call order (-1: none). */
+  /** For an op interchangeable with an earlier one that dominates it, that one (-1: none). */
   private readonly before: Int32Array;
   /** Interned model states: id → state, state → id. */
   private readonly states: State[] = [];
@@ -195,8 +205,24 @@ class PartitionSearch {
   private setHash = 0;
   private state: number;
   private event: number;
-  /** The longest partial linearization so far (the whole one once linearizable). */
-  bestOrder: number[] = [];
+  /** The longest partial linearization saved so far; see `best`. */
+  private saved: number[] = [];
+  /**
+   * Depth of a longer partial linearization that is still on the stack, not yet copied (0: none):
+   * copying at every new maximum would cost O(n²) on a history that linearizes straight through.
+   */
+  private unsaved = 0;
+
+  /** The longest partial linearization found (the whole one once linearizable). */
+  get bestOrder(): number[] {
+    this.save();
+    return this.saved;
+  }
+
+  private save(): void {
+    if (this.unsaved > this.saved.length) this.saved = Array.from(this.stackOp.subarray(0, this.unsaved));
+    this.unsaved = 0;
+  }
 
   constructor(readonly p: Partition) {
     const n = p.ops.length;
@@ -207,16 +233,16 @@ class PartitionSearch {
     for (let i = 0; i < n; i++) this.codes[i] = mix(i + 1) || 1;
     this.readOnly = Uint8Array.from(p.ops, (op) => (p.model.readOnly(op) ? 1 : 0));
     this.before = new Int32Array(n).fill(-1);
-    const equivalence = p.model.equivalence;
-    if (equivalence !== undefined) {
-      const last = new Map<string, number>();
-      const byCall = p.ops.map((_, i) => i).sort((a, b) => p.ops[a].call - p.ops[b].call || a - b);
-      for (const i of byCall) {
-        const key = equivalence(p.ops[i]);
-        if (key === undefined) continue;
-        this.before[i] = last.get(key) ?? -1;
-        last.set(key, i);
-      }
+    const key = p.model.equivalence ?? sameOp;
+    const ret = (i: number): number => (p.ops[i].pending ? Number.POSITIVE_INFINITY : p.ops[i].return);
+    const last = new Map<string, number>();
+    const byCall = p.ops.map((_, i) => i).sort((a, b) => p.ops[a].call - p.ops[b].call || ret(a) - ret(b) || a - b);
+    for (const i of byCall) {
+      const k = key(p.ops[i]);
+      const j = last.get(k);
+      // Only a dominating predecessor (called no later, returned no later) may be required first.
+      if (j !== undefined && ret(j) <= ret(i)) this.before[i] = j;
+      last.set(k, i);
     }
     const words = Math.max(1, Math.ceil(n / 32));
     this.bits = new Uint32Array(words);
@@ -267,6 +293,7 @@ class PartitionSearch {
     let steps = 0;
     // Undoes the top linearization; returns the event to resume from, or -2 when the stack is empty.
     const backtrack = (): number => {
+      if (this.unsaved > 0) this.save(); // the stack is about to lose its longest run
       for (;;) {
         if (depth === 0) return -2;
         depth--;
@@ -311,7 +338,7 @@ class PartitionSearch {
               stackState[depth] = state;
               stackForced[depth] = forced ? 1 : 0;
               depth++;
-              if (depth > this.bestOrder.length) this.bestOrder = Array.from(stackOp.subarray(0, depth));
+              if (depth > this.saved.length && depth > this.unsaved) this.unsaved = depth;
               state = to;
               // Lift the call and its return out of the list.
               next[prev[e]] = next[e];

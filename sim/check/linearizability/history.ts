@@ -80,6 +80,7 @@ export function parseHistory(text: string, file: string): History {
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version !== 1) fail('version', `${version} is not supported; this zksim reads version 1`);
   const h = validate(HistorySchema, json, fail);
+  if (h.model === 'znode' && h.init !== null) fail('init', `${JSON.stringify(h.init)}: a znode history starts with every path absent, so init is null`);
   h.ops.forEach((op, i) => {
     if (op.return < op.call) throw new HistoryFormatError(file, `ops[${i}].return`, `${op.return} is before the call at ${op.call}`, i);
     if (h.model === 'kv' && op.input.key === undefined) throw new HistoryFormatError(file, `ops[${i}].input.key`, 'missing: every kv op names its key', i);
@@ -87,6 +88,7 @@ export function parseHistory(text: string, file: string): History {
       throw new HistoryFormatError(file, `ops[${i}].input`, 'a cas needs "from" and "to"', i);
     }
     const znodeOp = (ZNODE_FS as readonly string[]).includes(op.input.f);
+    if (op.input.session === '') throw new HistoryFormatError(file, `ops[${i}].input.session`, 'empty: a session id names a session (persistent nodes have none: leave it out)', i);
     if (h.model === 'znode') {
       if (!znodeOp) throw new HistoryFormatError(file, `ops[${i}].input.f`, `"${op.input.f}" is not a znode op; use one of ${ZNODE_FS.join(', ')}`, i);
       if (op.input.key === undefined) throw new HistoryFormatError(file, `ops[${i}].input.key`, 'missing: every znode op names its path', i);

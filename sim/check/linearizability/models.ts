@@ -13,10 +13,10 @@ export interface SeqModel {
   /** True when `op` leaves every state it is accepted in as it was (the checker's pruning needs it). */
   readOnly(op: HistoryOp): boolean;
   /**
-   * For a pending op: a key shared by the pending ops that are interchangeable in this model (same
-   * effect in every state). The checker then places them in call order only (see check.ts).
+   * A key shared by ops that are interchangeable in this model (the same effect in every state),
+   * coarser than "same input and output", the checker's default. See check.ts's symmetry reduction.
    */
-  equivalence?(op: HistoryOp): string | undefined;
+  equivalence?(op: HistoryOp): string;
 }
 
 /** etcd's register and knossos's cas-register: reads, writes, compare-and-set. */
@@ -114,6 +114,22 @@ export const znodeModel: SeqModel = {
 };
 
 /**
+ * Stands for every value no successful get returns. A get compares the state's value with what it
+ * returned, so such values can never match and are all alike: merging them loses nothing, and
+ * makes pending writes of them interchangeable.
+ */
+export const UNOBSERVED_VALUE = '\u0000unobserved';
+
+/** The path's ops with the values nobody reads replaced by UNOBSERVED_VALUE. */
+function mergeUnobservedValues(ops: HistoryOp[]): HistoryOp[] {
+  const observed = new Set<unknown>();
+  for (const op of ops) if (op.input.f === 'get' && op.output.status === 'ok') observed.add(op.output.value ?? null);
+  return ops.map((op) =>
+    (op.input.f === 'create' || op.input.f === 'set') && !observed.has(op.input.value ?? null) ? { ...op, input: { ...op.input, value: UNOBSERVED_VALUE } } : op,
+  );
+}
+
+/**
  * The znode model with data and version abstracted away, for a path where no op observes them (no
  * successful get, no version asked or answered): only whether the node exists, and its owner,
  * can decide an op there, so states that differ in nothing else are merged — and pending ops with
@@ -147,7 +163,8 @@ export const znodeExistenceModel: SeqModel = {
     }
   },
   readOnly: (op) => op.output.status === 'fail' || op.input.f === 'get' || op.input.f === 'exists' || op.input.f === 'set',
-  equivalence: (op) => (op.pending ? `${op.input.f} ${op.input.session ?? ''}` : undefined),
+  // Data and versions do not matter here, so ops differing only in them are interchangeable.
+  equivalence: (op) => `${op.input.f} ${op.input.session ?? ''} ${op.output.status} ${op.output.rc ?? ''}`,
 };
 
 /** Whether any op on the path observes data or versions (then the full znode model is needed). */
@@ -210,7 +227,7 @@ export function partitions(h: History): Partition[] {
   return [...byKey.keys()].sort().map((key) => {
     const index = byKey.get(key)!;
     const ops = index.map((i) => h.ops[i]);
-    const model = h.model === 'kv' ? kvKeyModel : observesDataOrVersion(ops) ? znodeModel : znodeExistenceModel;
-    return { key, ops, index, init, model };
+    if (h.model === 'kv') return { key, ops, index, init, model: kvKeyModel };
+    return { key, ops: mergeUnobservedValues(ops), index, init, model: observesDataOrVersion(ops) ? znodeModel : znodeExistenceModel };
   });
 }

@@ -261,9 +261,23 @@ export class LearnerRole {
     p.front.startServing(false);
     p.note(`s${p.sid} is up to date with leader s${this.leaderSid} (epoch ${this.newEpoch})`, { zab: 'uptodate', leader: this.leaderSid, epoch: this.newEpoch });
     p.send(this.conn!, { t: 'ACK', zxid: { epoch: this.newEpoch!, counter: 0 } });
-    // Proposals still uncommitted go through the normal pipeline now: logged, ACKed, then committed.
     const rest = this.notLogged;
     this.notLogged = [];
+    if (this.kind === 'OBSERVING') {
+      // An observer has no proposal pipeline: what it was INFORMed of between NEWLEADER and
+      // UPTODATE is committed, so it logs and applies it now, in order (Learner.syncWithLeader
+      // matches each unlogged packet against the next committed zxid and skips a mismatch).
+      const commits = this.committedDuringSync;
+      this.committedDuringSync = [];
+      for (const txn of rest) {
+        if (commits.length === 0 || compareZxid(commits[0], txn.zxid) !== 0) continue;
+        commits.shift();
+        p.db.append(txn, p.fx);
+        p.applyCommitted(txn);
+      }
+      return;
+    }
+    // Proposals still uncommitted go through the normal pipeline now: logged, ACKed, then committed.
     for (const txn of rest) this.onProposal(txn);
     // COMMITs that came between NEWLEADER and UPTODATE apply now, in order.
     const commits = this.committedDuringSync;
