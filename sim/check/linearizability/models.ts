@@ -120,13 +120,24 @@ export const znodeModel: SeqModel = {
  */
 export const UNOBSERVED_VALUE = '\u0000unobserved';
 
-/** The path's ops with the values nobody reads replaced by UNOBSERVED_VALUE. */
-function mergeUnobservedValues(ops: HistoryOp[]): HistoryOp[] {
+/**
+ * The path's ops with the values nobody reads replaced by UNOBSERVED_VALUE, and the owner dropped
+ * from creates by sessions that never expire on this path (an owner matters only to `expire`).
+ */
+function mergeUnobserved(ops: HistoryOp[]): HistoryOp[] {
   const observed = new Set<unknown>();
-  for (const op of ops) if (op.input.f === 'get' && op.output.status === 'ok') observed.add(op.output.value ?? null);
-  return ops.map((op) =>
-    (op.input.f === 'create' || op.input.f === 'set') && !observed.has(op.input.value ?? null) ? { ...op, input: { ...op.input, value: UNOBSERVED_VALUE } } : op,
-  );
+  const expiring = new Set<string>();
+  for (const op of ops) {
+    if (op.input.f === 'get' && op.output.status === 'ok') observed.add(op.output.value ?? null);
+    if (op.input.f === 'expire' && op.input.session !== undefined) expiring.add(op.input.session);
+  }
+  return ops.map((op) => {
+    if (op.input.f !== 'create' && op.input.f !== 'set') return op;
+    const input = { ...op.input };
+    if (!observed.has(input.value ?? null)) input.value = UNOBSERVED_VALUE;
+    if (input.session !== undefined && !expiring.has(input.session)) delete input.session;
+    return { ...op, input };
+  });
 }
 
 /**
@@ -228,6 +239,6 @@ export function partitions(h: History): Partition[] {
     const index = byKey.get(key)!;
     const ops = index.map((i) => h.ops[i]);
     if (h.model === 'kv') return { key, ops, index, init, model: kvKeyModel };
-    return { key, ops: mergeUnobservedValues(ops), index, init, model: observesDataOrVersion(ops) ? znodeModel : znodeExistenceModel };
+    return { key, ops: mergeUnobserved(ops), index, init, model: observesDataOrVersion(ops) ? znodeModel : znodeExistenceModel };
   });
 }
