@@ -12,14 +12,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../sim/check/linearizability/check.js';
 import { explainHistory, explanationText, opLabel, type LinExplanation } from '../sim/check/linearizability/explain.js';
-import { parseHistory, type History, type HistoryOp } from '../sim/check/linearizability/history.js';
+import { parseHistory, type History, type HistoryModelName as Model, type HistoryOp } from '../sim/check/linearizability/history.js';
 import { MAX_DRAWN_OPS, timelineHtml } from '../sim/check/linearizability/timeline-html.js';
 import { bruteForceLinearizable } from './helpers/lin-bruteforce.js';
+import { casRegisterBodyWith, historyArb, INIT, KV_READ_VALUES, kvBody, registerBodyWith, type HistoryShape, type OpBody } from './helpers/lin-gen.js';
 
 type Input = HistoryOp['input'];
 type Output = HistoryOp['output'];
-type Model = 'register' | 'cas-register' | 'kv' | 'znode';
-const INIT: Record<Model, History['init']> = { register: null, 'cas-register': 0, kv: '', znode: null };
 
 /** [client, call, return | 'pending', input, output]; ops are kept in the order given (sorted by call). */
 type Spec = [client: number, call: number, ret: number | 'pending', input: Input, output: Output];
@@ -229,88 +228,12 @@ describe('explanations of hand-built histories', () => {
 
 // ---- property test: every claim against the brute-force oracle ----
 
-type OpBody = Pick<HistoryOp, 'input' | 'output'>;
-
-const registerBody: fc.Arbitrary<OpBody> = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom<number | null>(null, 0, 1).map((value): OpBody => ({ input: { f: 'read' }, output: { status: 'ok', value } })) },
-  { weight: 1, arbitrary: fc.constant<OpBody>({ input: { f: 'read' }, output: { status: 'unknown' } }) },
-  {
-    weight: 3,
-    arbitrary: fc
-      .record({ value: fc.constantFrom(0, 1), status: fc.constantFrom<'ok' | 'unknown'>('ok', 'ok', 'ok', 'unknown') })
-      .map(({ value, status }): OpBody => ({ input: { f: 'write', value }, output: { status } })),
-  },
-  {
-    weight: 2,
-    arbitrary: fc
-      .record({ from: fc.constantFrom(0, 1), to: fc.constantFrom(0, 1), status: fc.constantFrom<'ok' | 'fail' | 'unknown'>('ok', 'ok', 'fail', 'unknown') })
-      .map(({ from, to, status }): OpBody => ({ input: { f: 'cas', from, to }, output: { status } })),
-  },
-);
-
-const casRegisterBody: fc.Arbitrary<OpBody> = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(0, 1, 2).map((value): OpBody => ({ input: { f: 'read' }, output: { status: 'ok', value } })) },
-  {
-    weight: 2,
-    arbitrary: fc
-      .record({ value: fc.constantFrom(0, 1, 2), status: fc.constantFrom<'ok' | 'unknown'>('ok', 'ok', 'ok', 'unknown') })
-      .map(({ value, status }): OpBody => ({ input: { f: 'write', value }, output: { status } })),
-  },
-  {
-    weight: 3,
-    arbitrary: fc
-      .record({ from: fc.constantFrom(0, 1, 2), to: fc.constantFrom(0, 1, 2), status: fc.constantFrom<'ok' | 'unknown'>('ok', 'ok', 'ok', 'unknown') })
-      .map(({ from, to, status }): OpBody => ({ input: { f: 'cas', from, to }, output: { status } })),
-  },
-);
-
-function kvBody(keys: readonly string[]): fc.Arbitrary<OpBody> {
-  const key = fc.constantFrom(...keys);
-  const status = fc.constantFrom<'ok' | 'unknown'>('ok', 'ok', 'ok', 'ok', 'unknown');
-  return fc.oneof(
-    {
-      weight: 3,
-      arbitrary: fc
-        .record({ key, value: fc.constantFrom('', 'x', 'y', 'xy', 'yx'), status })
-        .map(({ key, value, status }): OpBody => (status === 'ok' ? { input: { f: 'read', key }, output: { status, value } } : { input: { f: 'read', key }, output: { status } })),
-    },
-    { weight: 2, arbitrary: fc.record({ key, value: fc.constantFrom('x', 'y'), status }).map(({ key, value, status }): OpBody => ({ input: { f: 'write', key, value }, output: { status } })) },
-    { weight: 2, arbitrary: fc.record({ key, value: fc.constantFrom('x', 'y'), status }).map(({ key, value, status }): OpBody => ({ input: { f: 'append', key, value }, output: { status } })) },
-  );
-}
-
-/**
- * As in lin-crosscheck.test.ts: 1–`clients` clients of 1–`perClient` sequential ops on a small clock
- * (ties across clients), a client's last op sometimes pending, at most `maxOps` ops in all.
- */
-function historyArb(model: Model, body: fc.Arbitrary<OpBody>, { maxOps = 8, clients = 4, perClient = 3 } = {}): fc.Arbitrary<History> {
-  const clock = 8 * perClient;
-  const plan = fc.array(body, { minLength: 1, maxLength: perClient }).chain((bodies) =>
-    fc.record({
-      bodies: fc.constant(bodies),
-      times: fc.uniqueArray(fc.integer({ min: 0, max: clock }), { minLength: 2 * bodies.length, maxLength: 2 * bodies.length }),
-      lastPending: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-    }),
-  );
-  return fc.array(plan, { minLength: 1, maxLength: clients }).map((plans): History => {
-    const ops: HistoryOp[] = [];
-    let budget = maxOps;
-    plans.forEach((c, client) => {
-      const times = [...c.times].sort((a, b) => a - b);
-      const n = Math.min(c.bodies.length, budget);
-      budget -= n;
-      for (let i = 0; i < n; i++) {
-        const op: HistoryOp = { client, call: times[2 * i], return: times[2 * i + 1], input: { ...c.bodies[i].input }, output: { ...c.bodies[i].output } };
-        if (c.lastPending && i === n - 1) Object.assign(op, { pending: true, output: { status: 'unknown' } });
-        ops.push(op);
-      }
-    });
-    let last = Math.max(...ops.map((o) => (o.pending ? o.call : o.return)));
-    for (const op of ops.filter((o) => o.pending).sort((a, b) => a.call - b.call)) op.return = ++last;
-    ops.sort((a, b) => a.call - b.call);
-    return parseHistory(JSON.stringify({ version: 1, name: 'generated', model, init: INIT[model], ops }), 'generated.json');
-  });
-}
+// The generators of test/helpers/lin-gen.ts, as lin-crosscheck.test.ts uses them but for reads:
+// unanswered register reads are drawn beside the other ops (none at all on the cas-register), and
+// kv reads never see "xx".
+const registerBody = registerBodyWith('beside');
+const casRegisterBody = casRegisterBodyWith('none');
+const kvReadValues = KV_READ_VALUES.filter((v) => v !== 'xx');
 
 /**
  * The failing partition cut at a return event (op `at`, ties broken by index): ops called later are
@@ -384,22 +307,23 @@ function assertExplanation(h: History, ex: LinExplanation): void {
 
 describe('explanations agree with the brute-force oracle on small random histories', () => {
   // The larger ones give explain.ts's own search (many relaxed ops, several of a kind) more to do.
-  const large = { maxOps: 13, clients: 5, perClient: 4 };
-  const cases: { label: string; model: Model; body: fc.Arbitrary<OpBody>; runs: number; size?: typeof large }[] = [
+  // Otherwise lin-gen's default shape: 1–4 clients of 1–3 ops on a 0..24 clock, at most 8 ops.
+  const large: HistoryShape = { maxOps: 13, maxClients: 5, perClient: 4 };
+  const cases: { label: string; model: Model; body: fc.Arbitrary<OpBody>; runs: number; size?: HistoryShape }[] = [
     { label: 'register', model: 'register', body: registerBody, runs: 1000 },
     { label: 'cas-register', model: 'cas-register', body: casRegisterBody, runs: 1000 },
-    { label: 'kv, 1 key', model: 'kv', body: kvBody(['a']), runs: 800 },
-    { label: 'kv, 2 keys', model: 'kv', body: kvBody(['a', 'b']), runs: 800 },
+    { label: 'kv, 1 key', model: 'kv', body: kvBody(['a'], kvReadValues), runs: 800 },
+    { label: 'kv, 2 keys', model: 'kv', body: kvBody(['a', 'b'], kvReadValues), runs: 800 },
     { label: 'register, up to 13 ops', model: 'register', body: registerBody, runs: 300, size: large },
     { label: 'cas-register, up to 13 ops', model: 'cas-register', body: casRegisterBody, runs: 300, size: large },
-    { label: 'kv, 1 key, up to 13 ops', model: 'kv', body: kvBody(['a']), runs: 300, size: large },
+    { label: 'kv, 1 key, up to 13 ops', model: 'kv', body: kvBody(['a'], kvReadValues), runs: 300, size: large },
   ];
   for (const { label, model, body, runs: RUNS, size } of cases) {
     it(`${label} (${RUNS} histories)`, () => {
       let bad = 0;
       const coreSizes: number[] = [];
       fc.assert(
-        fc.property(historyArb(model, body, size), (h) => {
+        fc.property(historyArb(model, INIT[model], body, size), (h) => {
           const ex = explainHistory(h);
           if (bruteForceLinearizable(h)) {
             expect(ex).toBeUndefined();

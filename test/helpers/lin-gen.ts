@@ -1,16 +1,22 @@
 /**
- * Generators of small random histories for the linearizability tests (test/lin-znode.test.ts,
- * test/lin-mutation.test.ts): tiny value domains so both verdicts are common, ≤ 8 ops so the
- * brute-force oracle (lin-bruteforce.ts) can judge them.
+ * Generators of small random histories for the linearizability tests (test/lin-crosscheck.test.ts,
+ * test/lin-explain.test.ts, test/lin-znode.test.ts, test/lin-mutation.test.ts): tiny value domains
+ * so both verdicts are common, ≤ 8 ops by default so the brute-force oracle (lin-bruteforce.ts) can
+ * judge them.
  *
- * Shape (as in test/lin-crosscheck.test.ts): 1–4 clients, each issuing 1–3 ops one after another
- * on a 0..24 clock (distinct, sorted times paired as call/return, so a client's own ops never
- * overlap while different clients' often do); a client's last op is pending now and then.
+ * Shape: 1–4 clients, each issuing 1–3 ops one after another on a 0..24 clock (distinct, sorted
+ * times paired as call/return, so a client's own ops never overlap while different clients' often
+ * do: their times may coincide, and touching intervals are concurrent); a client's last op is
+ * pending now and then. At most MAX_OPS ops in all (later clients are cut). HistoryShape changes
+ * these numbers.
  */
 import fc from 'fast-check';
 import { parseHistory, type History, type HistoryModelName, type HistoryOp } from '../../sim/check/linearizability/history.js';
 
 export const MAX_OPS = 8;
+
+/** The initial value each model's generated histories start from (the generators' value domains assume it). */
+export const INIT: Record<HistoryModelName, History['init']> = { register: null, 'cas-register': 0, kv: '', znode: null };
 
 /** An op without its times and client (those are assigned per client). */
 export type OpBody = Pick<HistoryOp, 'input' | 'output'> & { consistency?: HistoryOp['consistency'] };
@@ -18,21 +24,28 @@ export type OpBody = Pick<HistoryOp, 'input' | 'output'> & { consistency?: Histo
 export interface HistoryShape {
   /** How often a client's last op is pending (weight of `true` against 4 for `false`). */
   pendingWeight?: number;
+  /** At most this many clients (default 4). */
   maxClients?: number;
+  /** Each client issues 1 to this many ops (default 3); the clock runs 0..8·perClient. */
+  perClient?: number;
+  /** At most this many ops in all (default MAX_OPS). */
+  maxOps?: number;
 }
 
 export function historyArb(model: HistoryModelName, init: History['init'], body: fc.Arbitrary<OpBody>, shape: HistoryShape = {}): fc.Arbitrary<History> {
-  const plan = fc.array(body, { minLength: 1, maxLength: 3 }).chain((bodies) =>
+  const perClient = shape.perClient ?? 3;
+  const clock = 8 * perClient;
+  const plan = fc.array(body, { minLength: 1, maxLength: perClient }).chain((bodies) =>
     fc.record({
       bodies: fc.constant(bodies),
-      times: fc.uniqueArray(fc.integer({ min: 0, max: 24 }), { minLength: 2 * bodies.length, maxLength: 2 * bodies.length }),
+      times: fc.uniqueArray(fc.integer({ min: 0, max: clock }), { minLength: 2 * bodies.length, maxLength: 2 * bodies.length }),
       lastPending: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: shape.pendingWeight ?? 1, arbitrary: fc.constant(true) }),
     }),
   );
   return fc.array(plan, { minLength: 1, maxLength: shape.maxClients ?? 4 }).map((clients): History => {
     const ops: HistoryOp[] = [];
     const pendingOps: HistoryOp[] = [];
-    let budget = MAX_OPS;
+    let budget = shape.maxOps ?? MAX_OPS;
     clients.forEach((c, client) => {
       const times = [...c.times].sort((a, b) => a - b);
       const n = Math.min(c.bodies.length, budget);
@@ -50,6 +63,7 @@ export function historyArb(model: HistoryModelName, init: History['init'], body:
         ops.push(op);
       }
     });
+    // Pending returns: after the last real event, one each, in call order.
     let last = Math.max(...ops.map((o) => (o.pending ? o.call : Math.max(o.call, o.return))));
     for (const op of [...pendingOps].sort((a, b) => a.call - b.call)) op.return = ++last;
     ops.sort((a, b) => a.call - b.call);
@@ -59,33 +73,65 @@ export function historyArb(model: HistoryModelName, init: History['init'], body:
   });
 }
 
-// ---------------------------------------------------------------- register / kv (as lin-crosscheck)
+// ---------------------------------------------------------------- register / cas-register / kv
+
+/**
+ * How reads that got no answer (status unknown) are drawn among a register's reads:
+ * `within` (the default): a quarter of the op weight is reads, one in five of them unanswered;
+ * `beside`: answered reads weigh 3 and unanswered ones 1 next to writes and cas (lin-explain's shape);
+ * `none`: every read is answered.
+ */
+export type UnknownReads = 'within' | 'beside' | 'none';
+
+function readBodies(values: fc.Arbitrary<number | null>, unknownReads: UnknownReads): fc.WeightedArbitrary<OpBody>[] {
+  const answered = values.map((value): OpBody => ({ input: { f: 'read' }, output: { status: 'ok', value } }));
+  const unanswered = fc.constant<OpBody>({ input: { f: 'read' }, output: { status: 'unknown' } });
+  if (unknownReads === 'none') return [{ weight: 3, arbitrary: answered }];
+  if (unknownReads === 'beside') return [{ weight: 3, arbitrary: answered }, { weight: 1, arbitrary: unanswered }];
+  return [{ weight: 3, arbitrary: fc.oneof({ weight: 4, arbitrary: answered }, { weight: 1, arbitrary: unanswered }) }];
+}
 
 const intVal = fc.constantFrom(0, 1);
 
-export const registerBody: fc.Arbitrary<OpBody> = fc.oneof(
-  {
-    weight: 3,
-    arbitrary: fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom<number | null>(null, 0, 1).map((value): OpBody => ({ input: { f: 'read' }, output: { status: 'ok', value } })) },
-      { weight: 1, arbitrary: fc.constant<OpBody>({ input: { f: 'read' }, output: { status: 'unknown' } }) },
-    ),
-  },
-  {
-    weight: 3,
-    arbitrary: fc
-      .record({ value: intVal, status: fc.constantFrom<'ok' | 'unknown'>('ok', 'ok', 'ok', 'unknown') })
-      .map(({ value, status }): OpBody => ({ input: { f: 'write', value }, output: { status } })),
-  },
-  {
-    weight: 2,
-    arbitrary: fc
-      .record({ from: intVal, to: intVal, status: fc.constantFrom<'ok' | 'fail' | 'unknown'>('ok', 'ok', 'fail', 'unknown') })
-      .map(({ from, to, status }): OpBody => ({ input: { f: 'cas', from, to }, output: { status } })),
-  },
-);
+/** `register` (etcd): values 0/1, reads may see null, cas may fail; statuses ok / fail (cas) / unknown. */
+export function registerBodyWith(unknownReads: UnknownReads = 'within'): fc.Arbitrary<OpBody> {
+  return fc.oneof(
+    ...readBodies(fc.constantFrom<number | null>(null, 0, 1), unknownReads),
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ value: intVal, status: fc.constantFrom<'ok' | 'unknown'>('ok', 'ok', 'ok', 'unknown') })
+        .map(({ value, status }): OpBody => ({ input: { f: 'write', value }, output: { status } })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({ from: intVal, to: intVal, status: fc.constantFrom<'ok' | 'fail' | 'unknown'>('ok', 'ok', 'fail', 'unknown') })
+        .map(({ from, to, status }): OpBody => ({ input: { f: 'cas', from, to }, output: { status } })),
+    },
+  );
+}
 
-export function kvBody(keys: readonly string[]): fc.Arbitrary<OpBody> {
+export const registerBody: fc.Arbitrary<OpBody> = registerBodyWith();
+
+/** `cas-register` (knossos): values 0–2 from init 0, no `fail` status and no null reads (knossos preprocessing). */
+export function casRegisterBodyWith(unknownReads: UnknownReads = 'within'): fc.Arbitrary<OpBody> {
+  const val = fc.constantFrom(0, 1, 2);
+  const status = fc.constantFrom<'ok' | 'unknown'>('ok', 'ok', 'ok', 'unknown');
+  return fc.oneof(
+    ...readBodies(val, unknownReads),
+    { weight: 2, arbitrary: fc.record({ value: val, status }).map(({ value, status }): OpBody => ({ input: { f: 'write', value }, output: { status } })) },
+    { weight: 3, arbitrary: fc.record({ from: val, to: val, status }).map(({ from, to, status }): OpBody => ({ input: { f: 'cas', from, to }, output: { status } })) },
+  );
+}
+
+export const casRegisterBody: fc.Arbitrary<OpBody> = casRegisterBodyWith();
+
+/** Values a kv read sees by default. */
+export const KV_READ_VALUES = ['', 'x', 'y', 'xy', 'yx', 'xx'] as const;
+
+/** `kv` over `keys`: read / write / append of single letters; reads see one of `readValues`. */
+export function kvBody(keys: readonly string[], readValues: readonly string[] = KV_READ_VALUES): fc.Arbitrary<OpBody> {
   const key = fc.constantFrom(...keys);
   const letter = fc.constantFrom('x', 'y');
   const status = fc.constantFrom<'ok' | 'unknown'>('ok', 'ok', 'ok', 'ok', 'unknown');
@@ -93,7 +139,7 @@ export function kvBody(keys: readonly string[]): fc.Arbitrary<OpBody> {
     {
       weight: 3,
       arbitrary: fc
-        .record({ key, value: fc.constantFrom('', 'x', 'y', 'xy', 'yx', 'xx'), status })
+        .record({ key, value: fc.constantFrom(...readValues), status })
         .map(({ key, value, status }): OpBody => (status === 'ok' ? { input: { f: 'read', key }, output: { status, value } } : { input: { f: 'read', key }, output: { status } })),
     },
     { weight: 2, arbitrary: fc.record({ key, value: letter, status }).map(({ key, value, status }): OpBody => ({ input: { f: 'write', key, value }, output: { status } })) },

@@ -82,6 +82,17 @@ export const expirePending = (session: string, call: number, o: { path?: string 
 
 const c = (name: string, linearizable: boolean, ops: ZOp[]): ZnodeCase => ({ name, ops, linearizable });
 
+/** Two pending creates and a pending delete, then seen as there, gone, there again; `more` after that. */
+const twoCreatesOneDelete = (...more: ZOp[]): ZOp[] => [
+  createPending('x', 0),
+  createPending('y', 1),
+  delPending(2),
+  exists(undefined, { at: [3, 4] }),
+  existsNoNode({ at: [5, 6] }),
+  exists(undefined, { at: [7, 8] }),
+  ...more,
+];
+
 /** Grouped by rule; each group has both sides. */
 export const ZNODE_CASES: Record<string, ZnodeCase[]> = {
   'create ok (applies iff absent; version 0)': [
@@ -241,23 +252,8 @@ export const ZNODE_CASES: Record<string, ZnodeCase[]> = {
     ]),
     c('pending sets: each applies once', false, [create('x', { at: [0, 1] }), setPending('y', 2), setPending('z', 3), get('z', 1, { at: [4, 5] }), get('y', 1, { at: [6, 7] })]),
     // Existence only: interchangeable pending ops (same f, same session) placed in call order.
-    c('two pending creates and a pending delete: exists, gone, exists again', true, [
-      createPending('x', 0),
-      createPending('y', 1),
-      delPending(2),
-      exists(undefined, { at: [3, 4] }),
-      existsNoNode({ at: [5, 6] }),
-      exists(undefined, { at: [7, 8] }),
-    ]),
-    c('two pending creates and one pending delete cannot delete twice', false, [
-      createPending('x', 0),
-      createPending('y', 1),
-      delPending(2),
-      exists(undefined, { at: [3, 4] }),
-      existsNoNode({ at: [5, 6] }),
-      exists(undefined, { at: [7, 8] }),
-      existsNoNode({ at: [9, 10] }),
-    ]),
+    c('two pending creates and a pending delete: exists, gone, exists again', true, twoCreatesOneDelete()),
+    c('two pending creates and one pending delete cannot delete twice', false, twoCreatesOneDelete(existsNoNode({ at: [9, 10] }))),
     c('a later-called pending delete may go before an earlier-called pending create', true, [
       create('x', { at: [0, 1] }),
       createPending('y', 2),

@@ -5,26 +5,17 @@
  * checkers of client behaviour (linearizability, session guarantees) read this one record.
  */
 import type { TraceEvent } from '../../kernel/trace/events.js';
-import type { ClientOpNote, WorkloadOp } from '../../workload/client-workload.js';
+import type { ClientOpNote } from '../../workload/client-workload.js';
 import { formatZxid, type Zxid } from '../../zk/zxid.js';
 
-export interface ZkClientOp {
+/** One client op: what its notes said (client-workload.ts), when it was called and answered. */
+export interface ZkClientOp extends Omit<ClientOpNote, 'phase'> {
   process: string;
-  id: number;
-  op: WorkloadOp;
-  path: string;
-  value?: string;
   /** Kernel time of the call, and of the answer (undefined: never answered). */
   call: number;
   return?: number;
   /** Trace seq of the answer, for messages and for ordering answers at one instant. */
   returnSeq?: number;
-  rc?: string;
-  outcome?: 'ok' | 'fail' | 'unknown';
-  session?: string | null;
-  zxid?: string;
-  data?: string | null;
-  version?: number;
 }
 
 /** A closeSession transaction: proposed at `call`, committed by its leader at `return` (if seen). */
