@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, zksim } from './helpers/cli.js';
@@ -41,5 +41,30 @@ describe('zksim check', () => {
     expect(zksim(['check', file, '--model', 'queue']).stderr).toMatch(/--model: "queue" is not a model/);
     writeFileSync(file, JSON.stringify({ version: 2 }));
     expect(zksim(['check', file]).stderr).toMatch(/version: 2 is not supported/);
+  });
+
+  it('--explain says why a history is not linearizable, --html writes its timeline, --json carries the explanation', () => {
+    const dir = tempDir();
+    const r = zksim(['check', join(DATA, 'etcd_000.json'), '--explain', '--html', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/cannot place op \d+ \(client \d+, \[\d+, \d+\]\) read → \d+/);
+    expect(r.stdout).toMatch(/core: \d+ ops that cannot be linearized even with every other op relaxed/);
+    expect(r.stdout).toMatch(/window: \[\d+, \d+\]/);
+    expect(r.stdout).toMatch(/prefix: linearizable up to t=\d+/);
+    const html = readFileSync(join(dir, 'etcd_000.html'), 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/i);
+    expect(html.match(/<svg/g)).toHaveLength(1);
+    expect(html).not.toMatch(/<script/i);
+    const j = zksim(['check', join(DATA, 'etcd_000.json'), '--explain', '--json']);
+    const line = JSON.parse(j.stdout.trim());
+    expect(line.verdict).toBe('not-linearizable');
+    expect(line.explanation.core.length).toBeGreaterThan(1);
+    expect(line.explanation.core).toContain(line.explanation.failingOp);
+    expect(line.explanation.window[0]).toBeLessThanOrEqual(line.explanation.window[1]);
+    // A linearizable history has nothing to explain and no timeline.
+    const ok = zksim(['check', join(DATA, 'kv_c01-ok.json'), '--explain', '--html', dir]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).not.toMatch(/core:/);
+    expect(existsSync(join(dir, 'kv_c01-ok.html'))).toBe(false);
   });
 });
