@@ -68,6 +68,20 @@ describe('ZabInvariants fails what breaks ZAB', () => {
     expect(inv.finish().violations[0]).toMatch(/^TotalOrder/);
   });
 
+  it('PrefixConsistency: a server skips zxids of an epoch in a tree it did not rebuild (but may start a new epoch anywhere)', () => {
+    const a: FakePeer = { sid: 1, role: { kind: 'LOOKING' }, db: db() };
+    apply(a, z(1, 1), 'a');
+    apply(a, z(1, 2), 'b');
+    apply(a, z(2, 7), 'c'); // a new epoch: its counters need not start at 1 here
+    const { world, servers } = fakeWorld([a]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    expect(inv.finish().violations).toEqual([]);
+    apply(a, z(2, 9), 'e'); // 2:8 skipped
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^PrefixConsistency.*applied 0x200000009 right after 0x200000007/);
+  });
+
   it('CommittedLogDurability: a new leader lacks a transaction an earlier leader committed', () => {
     const a: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
     const b: FakePeer = { sid: 2, role: { kind: 'LOOKING' }, db: db() };
