@@ -55,3 +55,15 @@ export { EnsembleLiveness } from './check/ensemble-liveness.js';
 // Linearizability of histories (interchange format).
 export { checkHistory, type CheckOptions, type LinResult, type LinVerdict } from './check/linearizability/check.js';
 export { HISTORY_MODELS, HistoryFormatError, parseHistory, type History, type HistoryOp } from './check/linearizability/history.js';
+export { checkPartitions } from './check/linearizability/check.js';
+export { partitions, registerModel, kvKeyModel, znodeModel, znodeExistenceModel, type Partition, type SeqModel } from './check/linearizability/models.js';
+export { explainHistory, explanationText, type LinExplanation } from './check/linearizability/explain.js';
+export { timelineHtml } from './check/linearizability/timeline-html.js';
+export { parseEdnHistory, historyToEdn } from './formats/edn-history.js';
+export { znodeHistoryToEdn } from './formats/edn-znode.js';
+
+// ZooKeeper's guarantees on a run with clients, and trace checks after the fact.
+export { ZkLinearizability, staleSyncReads } from './check/zk-history/linearizability-checker.js';
+export { SessionGuarantees, judgeSessions } from './check/zk-history/session-guarantees.js';
+export { znodeHistory } from './check/zk-history/znode-history.js';
+export { checkTraceEvents, traceChecks } from './check/trace/index.js';
