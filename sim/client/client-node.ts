@@ -23,6 +23,8 @@ export interface ClientProcess {
   after(ms: number, fn: () => void): void;
   /** A line in the trace (and the viz narration). */
   note(text: string, data?: unknown): void;
+  /** A datagram to another node (e.g. a write to a simulated resource service); it may be lost. */
+  sendDatagram(to: NodeId, port: string, msg: unknown): void;
 }
 
 /** What the harness passes in a `call` input. */
@@ -100,6 +102,10 @@ class Process implements ClientProcess, ClientHost {
 
   note(text: string, data?: unknown): void {
     this.effects().push(data === undefined ? { kind: 'note', text } : { kind: 'note', text, data });
+  }
+
+  sendDatagram(to: NodeId, port: string, msg: unknown): void {
+    this.effects().push({ kind: 'send-datagram', to, port, msg: msg as ZkMsg });
   }
 
   route(input: Input<ZkMsg>): void {

@@ -5,6 +5,20 @@ import { PingPongDurability, PingPongSequence } from '../check/pingpong-checks.j
 import { ZabInvariants } from '../check/zab-invariants.js';
 import { ZkLinearizability } from '../check/zk-history/linearizability-checker.js';
 import { SessionGuarantees } from '../check/zk-history/session-guarantees.js';
+import { LockExclusion, LockFencing, LockHistory } from '../check/lock-safety.js';
+import { resourceProgram } from '../recipes/resource.js';
+import { lockWorkload, type LockWorkload, type LockRecipeName } from '../workload/lock-workload.js';
+
+interface LocksConfig {
+  recipe: LockRecipeName;
+  clients: number;
+  fencing?: boolean;
+  holdMs?: number;
+  thinkMs?: number;
+  writes?: number;
+  sessionTimeoutMs?: number;
+  staggerMs?: number;
+}
 import type { Checker } from '../check/verdict.js';
 import type { World } from '../world/world.js';
 import { ELECTION_PORT } from '../zk/election/cnx-manager.js';
@@ -95,14 +109,30 @@ const zookeeper: ProtocolEntry = {
     const cfg = ensembleOf(resolved);
     const peer = quorumPeerProgram(cfg) as NodeProgram<unknown, unknown>;
     const c = resolved.clients as { count: number; opsPerSecond?: number; keys?: number; sessionTimeoutMs?: number } | undefined;
-    if (c === undefined) return peer;
-    const w = { ...DEFAULT_CLIENT_WORKLOAD, ...(c.opsPerSecond === undefined ? {} : { opsPerSecond: c.opsPerSecond }), ...(c.keys === undefined ? {} : { keys: c.keys }), ...(c.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: c.sessionTimeoutMs }) };
-    const client = clientNode({ servers: cfg.servers.map((s) => s.node), app: clientWorkload(w) }) as NodeProgram<unknown, unknown>;
-    return (node: NodeId) => (node.startsWith('c') ? client : peer);
+    const locks = resolved.locks as LocksConfig | undefined;
+    if (c === undefined && locks === undefined) return peer;
+    const servers = cfg.servers.map((s) => s.node);
+    let client: NodeProgram<unknown, unknown> | undefined;
+    if (c !== undefined) {
+      const w = { ...DEFAULT_CLIENT_WORKLOAD, ...(c.opsPerSecond === undefined ? {} : { opsPerSecond: c.opsPerSecond }), ...(c.keys === undefined ? {} : { keys: c.keys }), ...(c.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: c.sessionTimeoutMs }) };
+      client = clientNode({ servers, app: clientWorkload(w) }) as NodeProgram<unknown, unknown>;
+    }
+    const resource = resourceProgram(locks?.fencing ?? true) as NodeProgram<unknown, unknown>;
+    const lockClient = (node: NodeId) => {
+      const l = locks!;
+      const index = Number(node.slice(1)) - 1;
+      const w: LockWorkload = { recipe: l.recipe, holdMs: l.holdMs ?? 2000, thinkMs: l.thinkMs ?? 1000, writes: l.writes ?? 4, sessionTimeoutMs: l.sessionTimeoutMs ?? 6000, resource: 'r1', startMs: index === 0 ? 500 : 500 + (l.staggerMs ?? 200) * index };
+      return clientNode({ servers, app: lockWorkload(w) }) as NodeProgram<unknown, unknown>;
+    };
+    return (node: NodeId) => (node.startsWith('c') ? client! : node.startsWith('l') ? lockClient(node) : node.startsWith('r') ? resource : peer);
   },
   extraNodes(resolved) {
     const c = resolved.clients as { count: number } | undefined;
-    return c === undefined ? [] : Array.from({ length: c.count }, (_, i) => `c${i + 1}`);
+    const locks = resolved.locks as LocksConfig | undefined;
+    return [
+      ...(c === undefined ? [] : Array.from({ length: c.count }, (_, i) => `c${i + 1}`)),
+      ...(locks === undefined ? [] : [...Array.from({ length: locks.clients }, (_, i) => `l${i + 1}`), 'r1']),
+    ];
   },
   /**
    * The bound follows from the configuration: followers notice a lost leader within syncLimit
@@ -115,7 +145,7 @@ const zookeeper: ProtocolEntry = {
     const reconnect = clients === undefined ? 0 : (clients.sessionTimeoutMs ?? DEFAULT_CLIENT_WORKLOAD.sessionTimeoutMs);
     return (cfg.syncLimit + 2 * cfg.initLimit) * cfg.tickTimeMs + 5000 + reconnect;
   },
-  checkerNames: ['liveness', 'zab-invariants', 'linearizability', 'zk-sessions'],
+  checkerNames: ['liveness', 'zab-invariants', 'linearizability', 'zk-sessions', 'lock-exclusion', 'lock-fencing'],
   checkers(resolved, run) {
     const servers = run.nodes.filter((n) => n.startsWith('s'));
     const clients = run.nodes.filter((n) => n.startsWith('c'));
@@ -124,6 +154,10 @@ const zookeeper: ProtocolEntry = {
     if (clients.length > 0) {
       const lin = new ZkLinearizability(run.scenarioName);
       checkers.push(lin, new SessionGuarantees(lin.history, zab));
+    }
+    if (resolved.locks !== undefined) {
+      const locks = new LockHistory();
+      checkers.push(new LockExclusion(locks), new LockFencing(locks));
     }
     return checkers;
   },

@@ -125,6 +125,24 @@ export const ZooKeeperProtocolSchema = z.strictObject({
       sessionTimeoutMs: positiveTicks.optional(),
     })
     .optional(),
+  /**
+   * Lock clients l1..lN contending for one lock (sim/recipes/), writing to a resource service r1
+   * while they believe they hold it; checked by lock-exclusion and lock-fencing.
+   */
+  locks: z
+    .strictObject({
+      recipe: z.enum(['standard', 'naive']),
+      clients: z.int().min(1).max(200),
+      /** The resource rejects writes with a stale fencing token (default true). */
+      fencing: z.boolean().optional(),
+      holdMs: positiveTicks.optional(),
+      thinkMs: ticks.optional(),
+      writes: z.int().min(1).max(1000).optional(),
+      sessionTimeoutMs: positiveTicks.optional(),
+      /** l1 asks at once, the others this much later each (so l1 holds first). */
+      staggerMs: ticks.optional(),
+    })
+    .optional(),
 });
 
 export const ProtocolSchema = z.discriminatedUnion('kind', [PingPongProtocolSchema, ZooKeeperProtocolSchema]);

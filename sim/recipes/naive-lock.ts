@@ -1,0 +1,85 @@
+/**
+ * The naive lock: one EPHEMERAL znode is the lock; whoever creates it holds it, and everyone else
+ * watches it and races to create it again when it goes — so every release wakes every waiter
+ * (the herd effect the standard recipe avoids). Fencing token: the lock node's czxid.
+ */
+import type { ZkClient } from '../client/zk-client.js';
+import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
+
+export class NaiveLock implements LockRecipe {
+  readonly name = 'naive';
+  private held = false;
+  private want: ((r: Acquired) => void) | undefined;
+  private lost: (why: string) => void = () => {};
+  private notified: (path: string) => void = () => {};
+
+  constructor(
+    private readonly zk: ZkClient,
+    private readonly path: string,
+    private readonly after: (ms: number, fn: () => void) => void,
+  ) {
+    zk.onEvent((e) => {
+      if (e.type === 'NONE' && e.state === 'EXPIRED' && this.held) {
+        this.held = false;
+        this.lost('session expired');
+      }
+    });
+  }
+
+  onLost(cb: (why: string) => void): void {
+    this.lost = cb;
+  }
+
+  onNotified(cb: (path: string) => void): void {
+    this.notified = cb;
+  }
+
+  acquire(cb: (r: Acquired) => void): void {
+    this.want = cb;
+    this.attempt();
+  }
+
+  private attempt(): void {
+    if (this.want === undefined) return;
+    this.zk.create(this.path, null, 'EPHEMERAL', (r) => {
+      if (r.rc === 'OK') return this.granted();
+      if (r.rc === 'NODE_EXISTS') {
+        return this.zk.exists(
+          this.path,
+          (e) => {
+            this.notified(this.path);
+            if (e.type === 'NODE_DELETED') this.attempt();
+          },
+          (x) => {
+            if (x.rc === 'NO_NODE') this.attempt();
+          },
+        );
+      }
+      if (r.rc !== 'SESSION_EXPIRED') this.after(100, () => this.attempt());
+    });
+  }
+
+  private granted(): void {
+    this.zk.exists(this.path, false, (r) => {
+      if (r.rc !== 'OK') {
+        if (r.rc === 'CONNECTION_LOSS') this.after(100, () => this.granted());
+        return;
+      }
+      this.held = true;
+      const cb = this.want;
+      this.want = undefined;
+      cb?.({ token: zxidToken(r.stat.czxid), node: this.path });
+    });
+  }
+
+  release(cb?: () => void): void {
+    if (!this.held) return cb?.();
+    this.held = false;
+    const del = (): void =>
+      this.zk.delete(this.path, -1, (r) => {
+        if (r.rc === 'CONNECTION_LOSS') this.after(100, del);
+        else cb?.();
+      });
+    del();
+  }
+}

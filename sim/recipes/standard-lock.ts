@@ -1,0 +1,116 @@
+/**
+ * ZooKeeper's lock recipe (the "Locks" recipe of the ZooKeeper documentation): each contender
+ * creates an EPHEMERAL_SEQUENTIAL child of the lock directory; the lowest sequence number holds
+ * the lock; every other contender watches only its predecessor, so a release wakes one waiter
+ * (no herd effect). The fencing token is the czxid of the holder's node. This is the plain recipe,
+ * not Curator's: a create whose reply is lost is simply retried, which may leave an orphan node
+ * that blocks the lock until that session ends (Curator's protected mode fixes that).
+ */
+import type { ZkClient } from '../client/zk-client.js';
+import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
+
+const PREFIX = 'lock-';
+
+export class StandardLock implements LockRecipe {
+  readonly name = 'standard';
+  private me: string | undefined;
+  private want: ((r: Acquired) => void) | undefined;
+  private lost: (why: string) => void = () => {};
+  private notified: (path: string) => void = () => {};
+
+  constructor(
+    private readonly zk: ZkClient,
+    private readonly dir: string,
+    private readonly after: (ms: number, fn: () => void) => void,
+  ) {
+    zk.onEvent((e) => {
+      if (e.type === 'NONE' && e.state === 'EXPIRED' && this.me !== undefined) {
+        this.me = undefined;
+        this.want = undefined;
+        this.lost('session expired');
+      }
+    });
+  }
+
+  onLost(cb: (why: string) => void): void {
+    this.lost = cb;
+  }
+
+  onNotified(cb: (path: string) => void): void {
+    this.notified = cb;
+  }
+
+  acquire(cb: (r: Acquired) => void): void {
+    this.want = cb;
+    this.create();
+  }
+
+  private create(): void {
+    this.zk.create(`${this.dir}/${PREFIX}`, null, 'EPHEMERAL_SEQUENTIAL', (r) => {
+      if (r.rc === 'OK') {
+        this.me = r.path;
+        return this.check();
+      }
+      if (r.rc === 'NO_NODE') return this.zk.create(this.dir, null, 'PERSISTENT', () => this.create());
+      if (r.rc === 'SESSION_EXPIRED') return;
+      this.after(100, () => this.create()); // CONNECTION_LOSS: try again (an orphan may remain)
+    });
+  }
+
+  private check(): void {
+    const me = this.me;
+    if (me === undefined || this.want === undefined) return;
+    this.zk.getChildren(this.dir, false, (r) => {
+      if (r.rc !== 'OK') {
+        if (r.rc !== 'SESSION_EXPIRED') this.after(100, () => this.check());
+        return;
+      }
+      const mine = me.slice(this.dir.length + 1);
+      const sorted = r.children.filter((c) => c.startsWith(PREFIX)).sort((a, b) => seq(a) - seq(b));
+      const at = sorted.indexOf(mine);
+      if (at < 0) return; // my node is gone: the session expired (onEvent reports it)
+      if (at === 0) return this.granted(me);
+      const pred = `${this.dir}/${sorted[at - 1]}`;
+      this.zk.exists(
+        pred,
+        (e) => {
+          this.notified(pred);
+          if (e.type === 'NODE_DELETED') this.check();
+        },
+        (x) => {
+          if (x.rc === 'NO_NODE') this.check(); // gone before the watch was set
+          else if (x.rc !== 'OK' && x.rc !== 'SESSION_EXPIRED') this.after(100, () => this.check());
+        },
+      );
+    });
+  }
+
+  private granted(me: string): void {
+    // The token is the node's czxid: the order in which the ensemble granted the lock.
+    this.zk.exists(me, false, (r) => {
+      if (r.rc !== 'OK') {
+        if (r.rc !== 'SESSION_EXPIRED' && r.rc !== 'NO_NODE') this.after(100, () => this.granted(me));
+        return;
+      }
+      const cb = this.want;
+      this.want = undefined;
+      cb?.({ token: zxidToken(r.stat.czxid), node: me });
+    });
+  }
+
+  release(cb?: () => void): void {
+    const me = this.me;
+    this.me = undefined;
+    if (me === undefined) return cb?.();
+    const del = (): void =>
+      this.zk.delete(me, -1, (r) => {
+        if (r.rc === 'CONNECTION_LOSS') this.after(100, del);
+        else cb?.();
+      });
+    del();
+  }
+}
+
+function seq(name: string): number {
+  return Number(name.slice(name.length - 10));
+}
