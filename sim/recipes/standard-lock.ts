@@ -7,6 +7,7 @@
  * that blocks the lock until that session ends (Curator's protected mode fixes that).
  */
 import type { ZkClient } from '../client/zk-client.js';
+import { ensurePath } from './ensure-path.js';
 import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
 
 const PREFIX = 'lock-';
@@ -51,7 +52,7 @@ export class StandardLock implements LockRecipe {
         this.me = r.path;
         return this.check();
       }
-      if (r.rc === 'NO_NODE') return this.zk.create(this.dir, null, 'PERSISTENT', () => this.create());
+      if (r.rc === 'NO_NODE') return ensurePath(this.zk, this.dir, this.after, () => this.create());
       if (r.rc === 'SESSION_EXPIRED') return;
       this.after(100, () => this.create()); // CONNECTION_LOSS: try again (an orphan may remain)
     });
