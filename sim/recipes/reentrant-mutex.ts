@@ -17,6 +17,7 @@
  */
 import type { ZkClient } from '../client/zk-client.js';
 import { ensurePath } from './ensure-path.js';
+import { sequenceOf } from './sequential.js';
 import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
 
 export const REVOKE_MESSAGE = '__REVOKE__';
@@ -129,7 +130,7 @@ export class ReentrantMutex implements LockRecipe {
         if (r.rc === 'CONNECTION_LOSS') this.after(100, () => this.check());
         return;
       }
-      const sorted = r.children.filter((c) => c.includes(LOCK_NAME)).sort((a, b) => sequence(a) - sequence(b) || (a < b ? -1 : 1));
+      const sorted = r.children.filter((c) => c.includes(LOCK_NAME)).sort((a, b) => sequenceOf(a) - sequenceOf(b) || (a < b ? -1 : 1));
       const at = sorted.indexOf(me.slice(this.dir.length + 1));
       if (at < 0) return; // our node is gone: the session expired (LOST reported by onEvent)
       if (at === 0) return this.granted(me);
@@ -197,8 +198,4 @@ export class ReentrantMutex implements LockRecipe {
 /** Asks the holder of `node` to give the lock up (Curator's Revoker.attemptRevoke). */
 export function attemptRevoke(zk: ZkClient, node: string, cb: (ok: boolean) => void): void {
   zk.setData(node, REVOKE_MESSAGE, -1, (r) => cb(r.rc === 'OK'));
-}
-
-function sequence(name: string): number {
-  return Number(name.slice(name.length - 10));
 }

@@ -8,6 +8,7 @@
  */
 import type { ZkClient } from '../client/zk-client.js';
 import { ensurePath } from './ensure-path.js';
+import { sequenceOf } from './sequential.js';
 import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
 
 const PREFIX = 'lock-';
@@ -67,7 +68,7 @@ export class StandardLock implements LockRecipe {
         return;
       }
       const mine = me.slice(this.dir.length + 1);
-      const sorted = r.children.filter((c) => c.startsWith(PREFIX)).sort((a, b) => seq(a) - seq(b));
+      const sorted = r.children.filter((c) => c.startsWith(PREFIX)).sort((a, b) => sequenceOf(a) - sequenceOf(b));
       const at = sorted.indexOf(mine);
       if (at < 0) return; // my node is gone: the session expired (onEvent reports it)
       if (at === 0) return this.granted(me);
@@ -110,8 +111,4 @@ export class StandardLock implements LockRecipe {
       });
     del();
   }
-}
-
-function seq(name: string): number {
-  return Number(name.slice(name.length - 10));
 }
