@@ -60,6 +60,13 @@ export class LockHistory {
     }
   }
 
+  /** Acquisitions that happened strictly after time `t` (e.g. after the last fault activity). */
+  acquisitionsSince(t: number): number {
+    let n = 0;
+    for (const h of this.holdings) if (h.from > t) n++;
+    return n;
+  }
+
   private close(client: string, at: number): void {
     const h = this.open.get(client);
     if (h === undefined) return;
