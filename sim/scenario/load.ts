@@ -108,7 +108,8 @@ function describeReceived(message: string): string {
 function semanticIssues(s: Scenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   const protocol = PROTOCOLS[s.protocol.kind];
-  const nodes = [...serverIds(s.servers), ...protocol.extraNodes(protocol.resolve(s.protocol))];
+  // The same resolved config the run gets (resolve.ts), so extra nodes that depend on the server count are known.
+  const nodes = [...serverIds(s.servers), ...protocol.extraNodes({ kind: s.protocol.kind, servers: s.servers, ...protocol.resolve(s.protocol) })];
   const nodeList = nodes.length > 3 ? `${nodes[0]}..${nodes[nodes.length - 1]}` : nodes.join(', ');
   const checkTarget = (t: unknown, path: string, allowRest: boolean): void => {
     const names = typeof t === 'string' ? [t] : Array.isArray(t) ? (t as string[]) : [];

@@ -31,6 +31,9 @@ import { DEFAULT_PINGPONG, pingPongProgram, PINGPONG_PORT, type PingPongConfig }
 import type { FaultKind } from '../world/fault-spec.js';
 import { SWARM_KINDS } from '../world/swarm.js';
 import type { ProtocolConfig } from './schema.js';
+import { REDIS_PORT, redisServer } from '../redis/redis-server.js';
+import { redisClientNode, type RedisClientSettings } from '../redis/redis-client.js';
+import { LockProgressLiveness } from '../redis/redis-liveness.js';
 
 /** The ping-pong protocol judges liveness 10 s after the last fault unless told otherwise. */
 const DEFAULT_SETTLE_TICKS = 10_000;
@@ -163,4 +166,91 @@ const zookeeper: ProtocolEntry = {
   },
 };
 
-export const PROTOCOLS: Record<ProtocolConfig['kind'], ProtocolEntry> = { pingpong, zookeeper };
+interface RedisLocksConfig {
+  recipe: LockRecipeName;
+  clients: number;
+  fencing?: boolean;
+  holdMs?: number;
+  thinkMs?: number;
+  writes?: number;
+  staggerMs?: number;
+  ttlMs?: number;
+  requestTimeoutMs?: number;
+  retryMs?: number;
+}
+
+interface RedisResolved {
+  servers?: number;
+  replicas: boolean;
+  failoverAfterMs?: number;
+  persistence: boolean;
+  locks?: RedisLocksConfig;
+}
+
+const REDIS_TTL_MS = 10_000;
+const replicaOf = (master: NodeId): NodeId => `${master}-replica`;
+
+/**
+ * Replica names depend on the server count, which the runner passes in `servers`; scenario
+ * validation resolves the protocol without it, so there replicas are unknown and cannot be named
+ * as fault targets (a partition with "rest" still reaches them).
+ */
+function redisNodes(r: RedisResolved): { masters: NodeId[]; replicas: NodeId[] } {
+  const masters = Array.from({ length: r.servers ?? 0 }, (_, i) => `s${i + 1}`);
+  return { masters, replicas: r.replicas ? masters.map(replicaOf) : [] };
+}
+
+const redis: ProtocolEntry = {
+  ports: [REDIS_PORT],
+  // Corrupt records and full disks only matter with persistence; opt in explicitly.
+  swarmKinds: SWARM_KINDS.filter((k) => k !== 'corrupt-record' && k !== 'disk-full'),
+  hasLeader: false,
+  resolve(config) {
+    const { kind: _kind, ...rest } = config as Record<string, unknown>;
+    return { replicas: false, persistence: false, ...rest };
+  },
+  program(resolved) {
+    const r = resolved as unknown as RedisResolved;
+    const { masters } = redisNodes(r);
+    const server = (node: NodeId): NodeProgram<unknown, unknown> => {
+      const replica = node.endsWith('-replica');
+      return redisServer({
+        role: replica ? 'replica' : 'master',
+        ...(replica ? { master: node.slice(0, -'-replica'.length) } : {}),
+        ...(r.failoverAfterMs === undefined ? {} : { failoverAfterMs: r.failoverAfterMs }),
+        persistence: r.persistence,
+      }) as NodeProgram<unknown, unknown>;
+    };
+    const l = r.locks;
+    const resource = resourceProgram(l?.fencing ?? false) as NodeProgram<unknown, unknown>;
+    const ttlMs = l?.ttlMs ?? REDIS_TTL_MS;
+    const settings: RedisClientSettings = {
+      masters: masters.map((m) => (r.replicas ? [m, replicaOf(m)] : [m])),
+      ttlMs,
+      requestTimeoutMs: l?.requestTimeoutMs ?? 200,
+      retryMs: l?.retryMs ?? 200,
+    };
+    const lockClient = (node: NodeId): NodeProgram<unknown, unknown> => {
+      const index = Number(node.slice(1)) - 1;
+      const w: LockWorkload = { recipe: l!.recipe, holdMs: l!.holdMs ?? 2000, thinkMs: l!.thinkMs ?? 1000, writes: l!.writes ?? 4, sessionTimeoutMs: ttlMs, resource: 'r1', startMs: index === 0 ? 500 : 500 + (l!.staggerMs ?? 200) * index };
+      return redisClientNode(settings, lockWorkload(w)) as NodeProgram<unknown, unknown>;
+    };
+    return (node: NodeId) => (/^l\d+$/.test(node) ? lockClient(node) : node === 'r1' ? resource : server(node));
+  },
+  extraNodes(resolved) {
+    const r = resolved as unknown as RedisResolved;
+    return [...redisNodes(r).replicas, ...(r.locks === undefined ? [] : [...Array.from({ length: r.locks.clients }, (_, i) => `l${i + 1}`), 'r1'])];
+  },
+  /** A failover, then a lease that was lost has to run out before anyone can take the lock again. */
+  defaultSettleTicks(resolved) {
+    const r = resolved as unknown as RedisResolved;
+    return (r.failoverAfterMs ?? 0) + (r.locks?.ttlMs ?? REDIS_TTL_MS) + 5000;
+  },
+  checkerNames: ['liveness', 'lock-exclusion', 'lock-fencing'],
+  checkers(_resolved, run) {
+    const locks = new LockHistory();
+    return [new LockProgressLiveness(run.settleTicks), new LockExclusion(locks), new LockFencing(locks)];
+  },
+};
+
+export const PROTOCOLS: Record<ProtocolConfig['kind'], ProtocolEntry> = { pingpong, zookeeper, redis };

@@ -75,8 +75,11 @@ export function resolveRunConfig(s: Scenario, seed: string): RunConfig {
     });
   }
   const protocol = { kind: s.protocol.kind, servers: s.servers, ...entry.resolve(s.protocol) };
-  const all = [...nodes, ...entry.extraNodes(protocol)];
-  const config: RunConfig = { seed, durationTicks: s.durationTicks, protocol, world: { nodes: all, network, disk, clocks, faults } };
+  const extra = entry.extraNodes(protocol);
+  const all = [...nodes, ...extra];
+  // Symbolic fault targets mean servers; client processes are reached by name.
+  const world: WorldConfig = extra.length === 0 ? { nodes: all, network, disk, clocks, faults } : { nodes: all, targets: [...nodes], network, disk, clocks, faults };
+  const config: RunConfig = { seed, durationTicks: s.durationTicks, protocol, world };
   if (swarm !== undefined) config.swarm = swarm;
   return config;
 }

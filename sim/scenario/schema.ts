@@ -145,7 +145,40 @@ export const ZooKeeperProtocolSchema = z.strictObject({
     .optional(),
 });
 
-export const ProtocolSchema = z.discriminatedUnion('kind', [PingPongProtocolSchema, ZooKeeperProtocolSchema]);
+/**
+ * Redis, for contrast with the ZooKeeper locks: the scenario's servers s1..sN are independent
+ * Redis masters (sim/redis/), each optionally with a replica `sI-replica`; the lock clients l1..lN
+ * run the single-instance lock (on s1) or Redlock (on all masters) and write to the resource r1.
+ */
+export const RedisProtocolSchema = z.strictObject({
+  kind: z.literal('redis'),
+  /** Give each master a replica `sI-replica`, fed by asynchronous replication (default false). */
+  replicas: z.boolean().optional(),
+  /** A replica promotes itself after this much silence from its master (default: never). */
+  failoverAfterMs: positiveTicks.optional(),
+  /** Append-only file, fsynced every second: keys survive a restart (default false: a restart empties the server). */
+  persistence: z.boolean().optional(),
+  locks: z
+    .strictObject({
+      recipe: z.enum(['redis', 'redlock']),
+      clients: z.int().min(1).max(200),
+      /** The resource rejects writes with a smaller token; Redis has no fencing token, so this only trusts the clients' wall clocks (default false). */
+      fencing: z.boolean().optional(),
+      holdMs: positiveTicks.optional(),
+      thinkMs: ticks.optional(),
+      writes: z.int().min(1).max(1000).optional(),
+      staggerMs: ticks.optional(),
+      /** The lock key's TTL, SET … PX (default 10000). */
+      ttlMs: positiveTicks.optional(),
+      /** A command unanswered this long fails, and its connection is dropped (default 200). */
+      requestTimeoutMs: positiveTicks.optional(),
+      /** Base delay before trying a busy lock again, plus up to as much at random (default 200). */
+      retryMs: positiveTicks.optional(),
+    })
+    .optional(),
+});
+
+export const ProtocolSchema = z.discriminatedUnion('kind', [PingPongProtocolSchema, ZooKeeperProtocolSchema, RedisProtocolSchema]);
 
 export const ScenarioSchema = z.strictObject({
   version: z.literal(SCENARIO_VERSION),

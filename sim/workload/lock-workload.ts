@@ -11,6 +11,9 @@ import type { LockRecipe } from '../recipes/lock.js';
 import { NaiveLock } from '../recipes/naive-lock.js';
 import { RESOURCE_PORT, type ResourceWrite } from '../recipes/resource.js';
 import { StandardLock } from '../recipes/standard-lock.js';
+import { RedisLock } from '../recipes/redis-lock.js';
+import { Redlock } from '../recipes/redlock.js';
+import { isRedisClientProcess, type RedisClientProcess } from '../redis/redis-client.js';
 
 export type LockRecipeName = string;
 
@@ -33,10 +36,23 @@ function zkLock(make: (zk: SimZkClient, after: (ms: number, fn: () => void) => v
   };
 }
 
+/**
+ * The Redis recipes, on the process's Redis connections. There is no session to die: a lease
+ * simply runs out, so `dead` is never called and the same lock object serves every cycle.
+ */
+function redisLock(make: (proc: RedisClientProcess) => LockRecipe): LockFactory {
+  return (proc) => {
+    if (!isRedisClientProcess(proc)) throw new Error(`${proc.node}: Redis lock recipes run on the redis protocol's clients`);
+    return make(proc);
+  };
+}
+
 /** Recipes by name; other back ends (e.g. Redis) register theirs here. */
 export const LOCK_FACTORIES: Record<string, LockFactory> = {
   standard: zkLock((zk, after) => new StandardLock(zk, LOCK_PATH, after)),
   naive: zkLock((zk, after) => new NaiveLock(zk, LOCK_PATH, after)),
+  redis: redisLock((proc) => new RedisLock(proc)),
+  redlock: redisLock((proc) => new Redlock(proc)),
 };
 
 export interface LockWorkload {

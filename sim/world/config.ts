@@ -46,6 +46,12 @@ export interface ClockConfig {
 
 export interface WorldConfig {
   nodes: NodeId[];
+  /**
+   * The nodes symbolic fault targets (leader, random-minority, minority-with-leader, ...) pick
+   * from and count majorities over: the servers, not the client processes around them. Default:
+   * every node. Explicit node ids and a partition's `rest` still reach every node.
+   */
+  targets?: NodeId[];
   network: NetworkConfig;
   disk: DiskConfig;
   clocks: Record<NodeId, ClockConfig>;

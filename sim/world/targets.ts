@@ -20,6 +20,8 @@ const LEADER_ROLES = new Set(['leader', 'LEADING', 'leading']);
 export interface TargetWorld {
   /** Every node id, sorted. */
   nodes: readonly NodeId[];
+  /** The nodes symbolic targets choose among (the servers); default: `nodes`. */
+  targetNodes?: readonly NodeId[];
   isUp(node: NodeId): boolean;
   role(node: NodeId): string | undefined;
 }
@@ -33,9 +35,10 @@ export type TargetPool = 'all' | 'up' | 'down';
 /** Resolves a target to a sorted list of node ids, drawing from the fault injector's stream. */
 export function resolveTarget(target: Target, world: TargetWorld, pool: TargetPool, rng: RandomStream): NodeId[] {
   if (Array.isArray(target)) return unique(target.flatMap((t) => resolveTarget(t, world, pool, rng)));
-  const n = world.nodes.length;
-  const candidates = world.nodes.filter((id) => (pool === 'all' ? true : pool === 'up' ? world.isUp(id) : !world.isUp(id)));
-  const leaders = world.nodes.filter((id) => world.isUp(id) && LEADER_ROLES.has(world.role(id) ?? ''));
+  const pickable = world.targetNodes ?? world.nodes;
+  const n = pickable.length;
+  const candidates = pickable.filter((id) => (pool === 'all' ? true : pool === 'up' ? world.isUp(id) : !world.isUp(id)));
+  const leaders = pickable.filter((id) => world.isUp(id) && LEADER_ROLES.has(world.role(id) ?? ''));
   const minority = Math.max(1, Math.floor((n - 1) / 2));
   const majority = Math.floor(n / 2) + 1;
   switch (target) {

@@ -28,6 +28,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
   readonly network: Network;
   readonly faults: FaultInjector;
   readonly nodes: readonly NodeId[];
+  readonly targetNodes: readonly NodeId[] | undefined;
   private readonly hosts = new Map<NodeId, NodeHost<S>>();
   private readonly programOf: (node: NodeId) => NodeProgram<S, M>;
 
@@ -40,6 +41,7 @@ export class World<S = unknown, M = unknown> implements NetworkHost {
   ) {
     this.programOf = typeof program === 'function' ? program : () => program;
     this.nodes = [...config.nodes].sort(compareNodeIds);
+    this.targetNodes = config.targets === undefined ? undefined : [...config.targets].sort(compareNodeIds);
     this.network = new Network(kernel, trace, this.links, kernel.rng('network'), this, config.network);
     for (const id of this.nodes) {
       const c = config.clocks[id] ?? DEFAULT_CLOCK;
