@@ -131,7 +131,7 @@ export const ZooKeeperProtocolSchema = z.strictObject({
    */
   locks: z
     .strictObject({
-      recipe: z.enum(['standard', 'naive']),
+      recipe: z.enum(['standard', 'naive', 'reentrant']),
       clients: z.int().min(1).max(200),
       /** The resource rejects writes with a stale fencing token (default true). */
       fencing: z.boolean().optional(),

@@ -11,6 +11,7 @@ import type { LockRecipe } from '../recipes/lock.js';
 import { NaiveLock } from '../recipes/naive-lock.js';
 import { RESOURCE_PORT, type ResourceWrite } from '../recipes/resource.js';
 import { StandardLock } from '../recipes/standard-lock.js';
+import { ReentrantMutex } from '../recipes/reentrant-mutex.js';
 import { RedisLock } from '../recipes/redis-lock.js';
 import { Redlock } from '../recipes/redlock.js';
 import { isRedisClientProcess, type RedisClientProcess } from '../redis/redis-client.js';
@@ -51,6 +52,8 @@ function redisLock(make: (proc: RedisClientProcess) => LockRecipe): LockFactory 
 export const LOCK_FACTORIES: Record<string, LockFactory> = {
   standard: zkLock((zk, after) => new StandardLock(zk, LOCK_PATH, after)),
   naive: zkLock((zk, after) => new NaiveLock(zk, LOCK_PATH, after)),
+  // Curator's InterProcessMutex; guids from the process's own seeded stream.
+  reentrant: (proc, w, dead) => zkLock((zk, after) => new ReentrantMutex(zk, LOCK_PATH, after, () => proc.random.int(0x7fffffff).toString(16).padStart(8, '0')))(proc, w, dead),
   redis: redisLock((proc) => new RedisLock(proc)),
   redlock: redisLock((proc) => new Redlock(proc)),
 };
