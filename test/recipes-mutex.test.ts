@@ -92,7 +92,17 @@ describe('ReentrantMutex (Curator InterProcessMutex behaviour)', () => {
     expect(children()).toEqual([a.node.slice('/locks/m/'.length)]);
   });
 
-  it('…while the plain recipe, retrying the create, leaves an orphan node that blocks the lock, even for itself', () => {
+  it('the standard recipe with its guid step does the same: it adopts the node a lost reply hid', () => {
+    const { zw, clients, h, children } = setup(1);
+    const zk = losingFirstCreateReply(h[0]);
+    const lock = new StandardLock(zk, '/locks/m', (ms, fn) => zw.call(clients[0], (p) => p.after(ms, fn)), () => 'guid1');
+    const a = zw.perform<Acquired>(clients[0], (_p, done) => lock.acquire(done));
+    expect(zk.lostReplies()).toBe(1);
+    expect(children()).toEqual(['guid1-lock-0000000000']);
+    expect(a.node).toBe('/locks/m/guid1-lock-0000000000');
+  });
+
+  it('…while the recipe without the guid step, retrying the create, leaves an orphan node that blocks the lock, even for itself', () => {
     const { zw, clients, h, children } = setup(1);
     const zk = losingFirstCreateReply(h[0]);
     const lock = new StandardLock(zk, '/locks/m', (ms, fn) => zw.call(clients[0], (p) => p.after(ms, fn)));

@@ -1,10 +1,13 @@
 /**
  * ZooKeeper's lock recipe (the "Locks" recipe of the ZooKeeper documentation): each contender
- * creates an EPHEMERAL_SEQUENTIAL child of the lock directory; the lowest sequence number holds
- * the lock; every other contender watches only its predecessor, so a release wakes one waiter
- * (no herd effect). The fencing token is the czxid of the holder's node. This is the plain recipe,
- * not Curator's: a create whose reply is lost is simply retried, which may leave an orphan node
- * that blocks the lock until that session ends (Curator's protected mode fixes that).
+ * creates an EPHEMERAL_SEQUENTIAL child `<guid>-lock-<seq>` of the lock directory; the lowest
+ * sequence number holds the lock; every other contender watches only its predecessor, so a
+ * release wakes one waiter (no herd effect). The fencing token is the czxid of the holder's node.
+ * As the documentation prescribes, a create whose reply is lost (CONNECTION_LOSS) is followed by
+ * getChildren to look for a node with the contender's guid before creating again. Without a guid
+ * generator the recipe just retries the create — the mistake the guid exists for: the first
+ * create may have succeeded, and its orphan node then blocks the lock, for its own client too,
+ * until that session ends (test/recipes-mutex.test.ts shows it).
  */
 import type { ZkClient } from '../client/zk-client.js';
 import { ensurePath } from './ensure-path.js';
@@ -16,6 +19,7 @@ const PREFIX = 'lock-';
 export class StandardLock implements LockRecipe {
   readonly name = 'standard';
   private me: string | undefined;
+  private guid = '';
   private want: ((r: Acquired) => void) | undefined;
   private lost: (why: string) => void = () => {};
   private notified: (path: string) => void = () => {};
@@ -24,6 +28,8 @@ export class StandardLock implements LockRecipe {
     private readonly zk: ZkClient,
     private readonly dir: string,
     private readonly after: (ms: number, fn: () => void) => void,
+    /** A fresh guid per acquisition (the process's seeded stream); omitted: no lost-reply recovery. */
+    private readonly newGuid?: () => string,
   ) {
     zk.onEvent((e) => {
       if (e.type === 'NONE' && e.state === 'EXPIRED' && this.me !== undefined) {
@@ -44,18 +50,35 @@ export class StandardLock implements LockRecipe {
 
   acquire(cb: (r: Acquired) => void): void {
     this.want = cb;
+    this.guid = this.newGuid?.() ?? '';
     this.create();
   }
 
+  private prefix(): string {
+    return this.guid === '' ? PREFIX : `${this.guid}-${PREFIX}`;
+  }
+
   private create(): void {
-    this.zk.create(`${this.dir}/${PREFIX}`, null, 'EPHEMERAL_SEQUENTIAL', (r) => {
+    this.zk.create(`${this.dir}/${this.prefix()}`, null, 'EPHEMERAL_SEQUENTIAL', (r) => {
       if (r.rc === 'OK') {
         this.me = r.path;
         return this.check();
       }
       if (r.rc === 'NO_NODE') return ensurePath(this.zk, this.dir, this.after, () => this.create());
       if (r.rc === 'SESSION_EXPIRED') return;
-      this.after(100, () => this.create()); // CONNECTION_LOSS: try again (an orphan may remain)
+      // CONNECTION_LOSS: the create may have happened. With a guid, look for our node first.
+      this.after(100, () => (this.guid === '' ? this.create() : this.findOrCreate()));
+    });
+  }
+
+  private findOrCreate(): void {
+    this.zk.getChildren(this.dir, false, (r) => {
+      if (r.rc === 'CONNECTION_LOSS') return this.after(100, () => this.findOrCreate());
+      if (r.rc !== 'OK') return r.rc === 'NO_NODE' ? this.create() : undefined;
+      const ours = r.children.find((c) => c.startsWith(`${this.guid}-${PREFIX}`));
+      if (ours === undefined) return this.create();
+      this.me = `${this.dir}/${ours}`;
+      this.check();
     });
   }
 
@@ -68,7 +91,7 @@ export class StandardLock implements LockRecipe {
         return;
       }
       const mine = me.slice(this.dir.length + 1);
-      const sorted = r.children.filter((c) => c.startsWith(PREFIX)).sort((a, b) => sequenceOf(a) - sequenceOf(b));
+      const sorted = r.children.filter((c) => c.includes(PREFIX)).sort((a, b) => sequenceOf(a) - sequenceOf(b) || (a < b ? -1 : 1));
       const at = sorted.indexOf(mine);
       if (at < 0) return; // my node is gone: the session expired (onEvent reports it)
       if (at === 0) return this.granted(me);

@@ -48,12 +48,17 @@ function redisLock(make: (proc: RedisClientProcess) => LockRecipe): LockFactory 
   };
 }
 
+/** A guid for a lock node name, from the process's own seeded stream. */
+function guidOf(proc: ClientProcess): string {
+  return proc.random.int(0x7fffffff).toString(16).padStart(8, '0');
+}
+
 /** Recipes by name; other back ends (e.g. Redis) register theirs here. */
 export const LOCK_FACTORIES: Record<string, LockFactory> = {
-  standard: zkLock((zk, after) => new StandardLock(zk, LOCK_PATH, after)),
+  standard: (proc, w, dead) => zkLock((zk, after) => new StandardLock(zk, LOCK_PATH, after, () => guidOf(proc)))(proc, w, dead),
   naive: zkLock((zk, after) => new NaiveLock(zk, LOCK_PATH, after)),
   // Curator's InterProcessMutex; guids from the process's own seeded stream.
-  reentrant: (proc, w, dead) => zkLock((zk, after) => new ReentrantMutex(zk, LOCK_PATH, after, () => proc.random.int(0x7fffffff).toString(16).padStart(8, '0')))(proc, w, dead),
+  reentrant: (proc, w, dead) => zkLock((zk, after) => new ReentrantMutex(zk, LOCK_PATH, after, () => guidOf(proc)))(proc, w, dead),
   redis: redisLock((proc) => new RedisLock(proc)),
   redlock: redisLock((proc) => new Redlock(proc)),
 };
