@@ -18,6 +18,7 @@
 import type { ZkClient } from '../client/zk-client.js';
 import { ensurePath } from './ensure-path.js';
 import { sequenceOf } from './sequential.js';
+import { deleteOwnDuplicates } from './own-duplicates.js';
 import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
 
 export const REVOKE_MESSAGE = '__REVOKE__';
@@ -131,8 +132,10 @@ export class ReentrantMutex implements LockRecipe {
         return;
       }
       const sorted = r.children.filter((c) => c.includes(LOCK_NAME)).sort((a, b) => sequenceOf(a) - sequenceOf(b) || (a < b ? -1 : 1));
-      const at = sorted.indexOf(me.slice(this.dir.length + 1));
+      const mine = me.slice(this.dir.length + 1);
+      const at = sorted.indexOf(mine);
       if (at < 0) return; // our node is gone: the session expired (LOST reported by onEvent)
+      if (deleteOwnDuplicates(this.zk, this.dir, sorted, `_c_${this.guid}-`, mine, () => this.check())) return;
       if (at === 0) return this.granted(me);
       const pred = `${this.dir}/${sorted[at - 1]}`;
       this.zk.getData(

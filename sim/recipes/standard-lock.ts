@@ -12,6 +12,7 @@
 import type { ZkClient } from '../client/zk-client.js';
 import { ensurePath } from './ensure-path.js';
 import { sequenceOf } from './sequential.js';
+import { deleteOwnDuplicates } from './own-duplicates.js';
 import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
 
 const PREFIX = 'lock-';
@@ -94,6 +95,7 @@ export class StandardLock implements LockRecipe {
       const sorted = r.children.filter((c) => c.includes(PREFIX)).sort((a, b) => sequenceOf(a) - sequenceOf(b) || (a < b ? -1 : 1));
       const at = sorted.indexOf(mine);
       if (at < 0) return; // my node is gone: the session expired (onEvent reports it)
+      if (deleteOwnDuplicates(this.zk, this.dir, sorted, this.guid === '' ? '' : `${this.guid}-`, mine, () => this.check())) return;
       if (at === 0) return this.granted(me);
       const pred = `${this.dir}/${sorted[at - 1]}`;
       this.zk.exists(

@@ -40,6 +40,8 @@ export type GenFault =
 
 export interface LockCase {
   seed: number;
+  /** The ZooKeeper lock recipe (default standard). */
+  recipe?: 'standard' | 'reentrant';
   clients: number;
   holdMs: number;
   thinkMs: number;
@@ -60,6 +62,8 @@ export interface ArbOptions {
   pauses?: 'short' | 'long' | 'both';
   maxFaults?: number;
   minFaults?: number;
+  /** Also draw the recipe from these (default: the standard recipe only, and no `recipe` field). */
+  recipes?: ('standard' | 'reentrant')[];
 }
 
 export function genFaultArb(o: ArbOptions = {}): fc.Arbitrary<GenFault> {
@@ -88,6 +92,12 @@ export function genFaultArb(o: ArbOptions = {}): fc.Arbitrary<GenFault> {
 }
 
 export function lockCaseArb(o: ArbOptions = {}): fc.Arbitrary<LockCase> {
+  const base = lockCaseFields(o);
+  if (o.recipes === undefined) return base;
+  return fc.tuple(base, fc.constantFrom(...o.recipes)).map(([c, recipe]) => ({ ...c, recipe }));
+}
+
+function lockCaseFields(o: ArbOptions): fc.Arbitrary<LockCase> {
   return fc.record({
     seed: fc.integer({ min: 1, max: 1_000_000 }),
     clients: fc.integer(o.clients ?? { min: 2, max: 6 }),
@@ -173,7 +183,7 @@ export function toScenario(c: LockCase, o: ScenarioOptions = {}): Scenario {
         initLimit: INIT_LIMIT,
         syncLimit: SYNC_LIMIT,
         locks: {
-          recipe: 'standard',
+          recipe: c.recipe ?? 'standard',
           clients: c.clients,
           fencing: o.fencing ?? true,
           holdMs: c.holdMs,
