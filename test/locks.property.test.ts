@@ -145,6 +145,13 @@ describe('a failing property is reported, shrunk, written and reproducible', () 
     expect(j.orphans).toEqual([]);
   });
 
+  it('regression: a late create of an earlier attempt (an older guid of the same session) no longer blocks the next attempt', () => {
+    const file = join(ROOT, 'test', 'fixtures', 'lock-late-create.json');
+    const j = judge(parseScenario(readFileSync(file, 'utf8'), file));
+    expect(j.acquisitionsAfterFaults).toBeGreaterThan(0);
+    expect(j.orphans).toEqual([]);
+  });
+
   it('generated cases are valid scenario files (schema and semantic checks)', () => {
     fc.assert(
       fc.property(lockCaseArb(), fc.boolean(), (c, fencing) => {

@@ -32,6 +32,8 @@ export class ReentrantMutex implements LockRecipe {
   private token = 0;
   private waiting: ((r: Acquired) => void)[] = [];
   private guid = '';
+  /** Every guid this session's attempts used: a late create of any of them is ours to delete. */
+  private readonly guidPrefixes = new Set<string>();
   private lost: (why: string) => void = () => {};
   private notified: (path: string) => void = () => {};
   private suspended: () => void = () => {};
@@ -92,6 +94,7 @@ export class ReentrantMutex implements LockRecipe {
     this.waiting.push(cb);
     if (this.waiting.length > 1) return; // an attempt is under way; it answers everyone
     this.guid = this.newGuid();
+    this.guidPrefixes.add(`_c_${this.guid}-`);
     this.create();
   }
 
@@ -135,7 +138,7 @@ export class ReentrantMutex implements LockRecipe {
       const mine = me.slice(this.dir.length + 1);
       const at = sorted.indexOf(mine);
       if (at < 0) return; // our node is gone: the session expired (LOST reported by onEvent)
-      if (deleteOwnDuplicates(this.zk, this.dir, sorted, `_c_${this.guid}-`, mine, () => this.check())) return;
+      if (deleteOwnDuplicates(this.zk, this.dir, sorted, this.guidPrefixes, mine, () => this.check())) return;
       if (at === 0) return this.granted(me);
       const pred = `${this.dir}/${sorted[at - 1]}`;
       this.zk.getData(

@@ -21,6 +21,8 @@ export class StandardLock implements LockRecipe {
   readonly name = 'standard';
   private me: string | undefined;
   private guid = '';
+  /** Every guid this session's attempts used: a late create of any of them is ours to delete. */
+  private readonly guidPrefixes = new Set<string>();
   private want: ((r: Acquired) => void) | undefined;
   private lost: (why: string) => void = () => {};
   private notified: (path: string) => void = () => {};
@@ -52,6 +54,7 @@ export class StandardLock implements LockRecipe {
   acquire(cb: (r: Acquired) => void): void {
     this.want = cb;
     this.guid = this.newGuid?.() ?? '';
+    if (this.guid !== '') this.guidPrefixes.add(`${this.guid}-`);
     this.create();
   }
 
@@ -95,7 +98,7 @@ export class StandardLock implements LockRecipe {
       const sorted = r.children.filter((c) => c.includes(PREFIX)).sort((a, b) => sequenceOf(a) - sequenceOf(b) || (a < b ? -1 : 1));
       const at = sorted.indexOf(mine);
       if (at < 0) return; // my node is gone: the session expired (onEvent reports it)
-      if (deleteOwnDuplicates(this.zk, this.dir, sorted, this.guid === '' ? '' : `${this.guid}-`, mine, () => this.check())) return;
+      if (deleteOwnDuplicates(this.zk, this.dir, sorted, this.guidPrefixes, mine, () => this.check())) return;
       if (at === 0) return this.granted(me);
       const pred = `${this.dir}/${sorted[at - 1]}`;
       this.zk.exists(
