@@ -150,9 +150,13 @@ export class DataTree {
         this.createNode(t.path, t.data, t.owner, txn.zxid, txn.time, out);
         return { type: 'create', rc: 'OK', path: t.path };
       case 'delete':
+        // A txn that does not fit this tree (only a diverged replica gets one) changes nothing, as
+        // ZooKeeper's processTxn swallows the KeeperException; the ZAB invariants report the divergence.
+        if (!this.nodes.has(t.path)) return { type: 'error', rc: 'NO_NODE', code: ERROR_CODES.NO_NODE };
         this.deleteNode(t.path, txn.zxid, out);
         return { type: 'delete', rc: 'OK' };
       case 'setData': {
+        if (!this.nodes.has(t.path)) return { type: 'error', rc: 'NO_NODE', code: ERROR_CODES.NO_NODE };
         const node = this.nodes.get(t.path)!;
         node.data = t.data;
         node.version = t.version;

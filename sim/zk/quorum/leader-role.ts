@@ -278,6 +278,10 @@ export class LeaderRole {
    * send is larger than snapshotSizeFactor (0.33) of a snapshot (then SNAP is cheaper).
    */
   private fromTxnLog(peerLast: Zxid, min: Zxid): Txn[] | undefined {
+    // Before a SNAP this server took, its log may hold txns the winning history never had (and
+    // lacks the ones only the snapshot carries): a DIFF from there would be wrong. Found by the
+    // lock property runs (a learner applied a delete of a node it never had).
+    if (compareZxid(peerLast, this.p.db.logHistoryFrom) < 0) return undefined;
     const log = this.p.db.log;
     const start = log.findIndex((t) => compareZxid(t.zxid, peerLast) >= 0);
     if (start < 0) return undefined;

@@ -26,6 +26,8 @@ interface SnapshotFile {
   zxid: Zxid;
   tree: TreeSnapshot;
   sessions: [SessionId, number][];
+  /** Taken when a SNAP from a leader replaced the tree (the txn log before it may hold txns outside this history). */
+  fromSync?: true;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the database only issues disk and note effects
@@ -240,13 +242,23 @@ export class ReplicaDb {
     this.base = { zxid, tree: snapshot, sessions };
     this.rebuild();
     this.tree.lastProcessedZxid = zxid;
-    this.writeSnapshot(fx);
+    this.writeSnapshot(fx, undefined, true);
   }
 
-  writeSnapshot(fx: Fx, then?: () => void): void {
+  /**
+   * The txn log is this server's history only from here on: a SNAP replaced the tree at this zxid,
+   * and the log entries before it may be txns of a history that lost (ZERO: the whole log is).
+   */
+  get logHistoryFrom(): Zxid {
+    let from = ZERO_ZXID;
+    for (const s of this.snapshots) if (s.fromSync === true && compareZxid(s.zxid, from) > 0) from = s.zxid;
+    return from;
+  }
+
+  writeSnapshot(fx: Fx, then?: () => void, fromSync = false): void {
     const z = this.tree.lastProcessedZxid;
     const file = snapshotFile(z);
-    const data: SnapshotFile = { zxid: z, tree: this.tree.snapshot(), sessions: [...this.sessions] };
+    const data: SnapshotFile = { zxid: z, tree: this.tree.snapshot(), sessions: [...this.sessions], ...(fromSync ? { fromSync: true as const } : {}) };
     this.snapshots = [...this.snapshots.filter((x) => compareZxid(x.zxid, z) < 0), data];
     fx.push({ kind: 'write', file, data, ref: 'db:snapshot' });
     const ref = `db:k${this.nextRef++}`;
