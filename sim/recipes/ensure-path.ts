@@ -17,3 +17,14 @@ export function ensurePath(zk: ZkClient, path: string, after: (ms: number, fn: (
   };
   step(1);
 }
+
+/**
+ * Deletes `path`, retrying while the connection is lost, so a release is not forgotten on a
+ * flaky link (Curator's guaranteed delete); any answer from a server ends it, then `cb`.
+ */
+export function guaranteedDelete(zk: ZkClient, path: string, after: (ms: number, fn: () => void) => void, cb?: () => void): void {
+  zk.delete(path, -1, (r) => {
+    if (r.rc === 'CONNECTION_LOSS') after(100, () => guaranteedDelete(zk, path, after, cb));
+    else cb?.();
+  });
+}

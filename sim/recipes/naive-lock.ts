@@ -4,6 +4,7 @@
  * (the herd effect the standard recipe avoids). Fencing token: the lock node's czxid.
  */
 import type { ZkClient } from '../client/zk-client.js';
+import { guaranteedDelete } from './ensure-path.js';
 import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
 
 export class NaiveLock implements LockRecipe {
@@ -75,11 +76,6 @@ export class NaiveLock implements LockRecipe {
   release(cb?: () => void): void {
     if (!this.held) return cb?.();
     this.held = false;
-    const del = (): void =>
-      this.zk.delete(this.path, -1, (r) => {
-        if (r.rc === 'CONNECTION_LOSS') this.after(100, del);
-        else cb?.();
-      });
-    del();
+    guaranteedDelete(this.zk, this.path, this.after, cb);
   }
 }

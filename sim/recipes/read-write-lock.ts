@@ -6,7 +6,7 @@
  * readers share, a writer excludes everyone, and arrival order is kept (no writer starvation).
  */
 import type { ZkClient } from '../client/zk-client.js';
-import { ensurePath } from './ensure-path.js';
+import { ensurePath, guaranteedDelete } from './ensure-path.js';
 import { zxidToken, type Acquired } from './lock.js';
 import { bySequence } from './sequential.js';
 
@@ -59,11 +59,6 @@ export class ReadWriteLock {
   }
 
   release(node: string, cb?: () => void): void {
-    const del = (): void =>
-      this.zk.delete(node, -1, (r) => {
-        if (r.rc === 'CONNECTION_LOSS') this.after(100, del);
-        else cb?.();
-      });
-    del();
+    guaranteedDelete(this.zk, node, this.after, cb);
   }
 }

@@ -16,7 +16,7 @@
  *   the holder's node (Revoker.attemptRevoke); a holder made revocable gets a callback.
  */
 import type { ZkClient } from '../client/zk-client.js';
-import { ensurePath } from './ensure-path.js';
+import { ensurePath, guaranteedDelete } from './ensure-path.js';
 import { sequenceOf } from './sequential.js';
 import { deleteOwnDuplicates } from './own-duplicates.js';
 import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
@@ -192,12 +192,7 @@ export class ReentrantMutex implements LockRecipe {
     this.node = undefined;
     if (me === undefined) return cb?.();
     // Guaranteed delete: retried until a server answers (the session's end removes it anyway).
-    const del = (): void =>
-      this.zk.delete(me, -1, (r) => {
-        if (r.rc === 'CONNECTION_LOSS') this.after(100, del);
-        else cb?.();
-      });
-    del();
+    guaranteedDelete(this.zk, me, this.after, cb);
   }
 }
 

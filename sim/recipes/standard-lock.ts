@@ -10,7 +10,7 @@
  * until that session ends (test/recipes-mutex.test.ts shows it).
  */
 import type { ZkClient } from '../client/zk-client.js';
-import { ensurePath } from './ensure-path.js';
+import { ensurePath, guaranteedDelete } from './ensure-path.js';
 import { sequenceOf } from './sequential.js';
 import { deleteOwnDuplicates } from './own-duplicates.js';
 import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
@@ -132,11 +132,6 @@ export class StandardLock implements LockRecipe {
     const me = this.me;
     this.me = undefined;
     if (me === undefined) return cb?.();
-    const del = (): void =>
-      this.zk.delete(me, -1, (r) => {
-        if (r.rc === 'CONNECTION_LOSS') this.after(100, del);
-        else cb?.();
-      });
-    del();
+    guaranteedDelete(this.zk, me, this.after, cb);
   }
 }
