@@ -132,3 +132,41 @@ export class LockFencing implements Checker {
     return v.verdict(this.name, `${accepted} writes accepted in lock order${rejected > 0 ? `, ${rejected} stale ones rejected by fencing` : ''}`, `writes accepted out of lock order (${accepted} accepted, ${rejected} rejected)`);
   }
 }
+
+const FAULT_ACTIVITY = new Set(['fault', 'heal', 'crash', 'boot', 'pause', 'resume', 'clock']);
+
+/**
+ * Waiters are served again once the faults heal: at least one acquisition after the last fault
+ * activity, judged only when the run ends healed with `settleTicks` of quiet (otherwise `unknown`,
+ * never `pass`). A lock stuck behind an orphan node fails here while every safety check passes.
+ */
+export class LockProgress implements Checker {
+  readonly name = 'lock-progress';
+  private quietFrom = 0;
+  private end: Extract<TraceEvent, { kind: 'end' }> | undefined;
+  private wanted = false;
+
+  constructor(
+    private readonly history: LockHistory,
+    private readonly settleTicks: number,
+  ) {}
+
+  onEvent(e: TraceEvent): void {
+    if (FAULT_ACTIVITY.has(e.kind)) this.quietFrom = e.at;
+    if (e.kind === 'end') this.end = e;
+    if (e.kind === 'note' && (e.data as { lock?: LockNote } | undefined)?.lock?.event === 'want') this.wanted = true;
+  }
+
+  finish(): Verdict {
+    const check = this.name;
+    const end = this.end;
+    if (end === undefined || !end.healed) return { check, status: 'unknown', summary: 'faults still active at the end; progress not judged', violations: [] };
+    if (end.at < this.quietFrom + this.settleTicks) {
+      return { check, status: 'unknown', summary: `only ${end.at - this.quietFrom} quiet ticks after the last fault (at ${this.quietFrom}); need ${this.settleTicks} to judge`, violations: [] };
+    }
+    if (!this.wanted) return { check, status: 'unknown', summary: 'no client asked for the lock', violations: [] };
+    const after = this.history.acquisitionsSince(this.quietFrom);
+    if (after > 0) return { check, status: 'pass', summary: `${after} acquisitions after the faults healed at ${this.quietFrom}`, violations: [] };
+    return { check, status: 'fail', summary: `nobody got the lock in the ${end.at - this.quietFrom} ticks after the faults healed at ${this.quietFrom}`, violations: [`no acquisition after ${this.quietFrom} (${this.history.acquisitions} in all)`] };
+  }
+}

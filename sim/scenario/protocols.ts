@@ -5,7 +5,7 @@ import { PingPongDurability, PingPongSequence } from '../check/pingpong-checks.j
 import { ZabInvariants } from '../check/zab-invariants.js';
 import { ZkLinearizability } from '../check/zk-history/linearizability-checker.js';
 import { SessionGuarantees } from '../check/zk-history/session-guarantees.js';
-import { LockExclusion, LockFencing, LockHistory } from '../check/lock-safety.js';
+import { LockExclusion, LockFencing, LockHistory, LockProgress } from '../check/lock-safety.js';
 import { resourceProgram } from '../recipes/resource.js';
 import { lockWorkload, type LockWorkload, type LockRecipeName } from '../workload/lock-workload.js';
 
@@ -148,7 +148,7 @@ const zookeeper: ProtocolEntry = {
     const reconnect = clients === undefined ? 0 : (clients.sessionTimeoutMs ?? DEFAULT_CLIENT_WORKLOAD.sessionTimeoutMs);
     return (cfg.syncLimit + 2 * cfg.initLimit) * cfg.tickTimeMs + 5000 + reconnect;
   },
-  checkerNames: ['liveness', 'zab-invariants', 'linearizability', 'zk-sessions', 'lock-exclusion', 'lock-fencing'],
+  checkerNames: ['liveness', 'zab-invariants', 'linearizability', 'zk-sessions', 'lock-exclusion', 'lock-fencing', 'lock-progress'],
   checkers(resolved, run) {
     const servers = run.nodes.filter((n) => n.startsWith('s'));
     const clients = run.nodes.filter((n) => n.startsWith('c'));
@@ -160,7 +160,7 @@ const zookeeper: ProtocolEntry = {
     }
     if (resolved.locks !== undefined) {
       const locks = new LockHistory();
-      checkers.push(new LockExclusion(locks), new LockFencing(locks));
+      checkers.push(new LockExclusion(locks), new LockFencing(locks), new LockProgress(locks, run.settleTicks));
     }
     return checkers;
   },
