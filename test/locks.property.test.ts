@@ -162,6 +162,13 @@ describe('a failing property is reported, shrunk, written and reproducible', () 
     expect(j.acquisitions).toBeGreaterThan(0);
   });
 
+  it('regression: a leader established late for an overtaken epoch is stale, not a ZAB violation', () => {
+    const file = join(ROOT, 'test', 'fixtures', 'stale-epoch-leader.json');
+    const j = judge(parseScenario(readFileSync(file, 'utf8'), file));
+    expect(j.verdicts['zab-invariants'].status).toBe('pass');
+    expect(j.verdicts['lock-exclusion'].status).toBe('pass');
+  });
+
   it('generated cases are valid scenario files (schema and semantic checks)', () => {
     fc.assert(
       fc.property(lockCaseArb(), fc.boolean(), (c, fencing) => {
