@@ -24,6 +24,20 @@ export interface LockRecipe {
   onNotified(cb: (path: string) => void): void;
 }
 
+/** The listener plumbing every recipe shares: who hears `lost` and `notified`. */
+export abstract class LockListeners {
+  protected lost: (why: string) => void = () => {};
+  protected notified: (path: string) => void = () => {};
+
+  onLost(cb: (why: string) => void): void {
+    this.lost = cb;
+  }
+
+  onNotified(cb: (path: string) => void): void {
+    this.notified = cb;
+  }
+}
+
 /** A zxid as one number: exact up to epoch 2^21, far beyond any run. */
 export function zxidToken(z: { epoch: number; counter: number }): number {
   return z.epoch * 4294967296 + z.counter;

@@ -5,34 +5,25 @@
  */
 import type { ZkClient } from '../client/zk-client.js';
 import { guaranteedDelete } from './ensure-path.js';
-import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
+import { zxidToken, LockListeners, type Acquired, type LockRecipe } from './lock.js';
 
-export class NaiveLock implements LockRecipe {
+export class NaiveLock extends LockListeners implements LockRecipe {
   readonly name = 'naive';
   private held = false;
   private want: ((r: Acquired) => void) | undefined;
-  private lost: (why: string) => void = () => {};
-  private notified: (path: string) => void = () => {};
 
   constructor(
     private readonly zk: ZkClient,
     private readonly path: string,
     private readonly after: (ms: number, fn: () => void) => void,
   ) {
+    super();
     zk.onEvent((e) => {
       if (e.type === 'NONE' && e.state === 'EXPIRED' && this.held) {
         this.held = false;
         this.lost('session expired');
       }
     });
-  }
-
-  onLost(cb: (why: string) => void): void {
-    this.lost = cb;
-  }
-
-  onNotified(cb: (path: string) => void): void {
-    this.notified = cb;
   }
 
   acquire(cb: (r: Acquired) => void): void {

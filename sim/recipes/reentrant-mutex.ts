@@ -19,12 +19,12 @@ import type { ZkClient } from '../client/zk-client.js';
 import { ensurePath, guaranteedDelete } from './ensure-path.js';
 import { sequenceOf } from './sequential.js';
 import { deleteOwnDuplicates } from './own-duplicates.js';
-import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
+import { zxidToken, LockListeners, type Acquired, type LockRecipe } from './lock.js';
 
 export const REVOKE_MESSAGE = '__REVOKE__';
 const LOCK_NAME = 'lock-';
 
-export class ReentrantMutex implements LockRecipe {
+export class ReentrantMutex extends LockListeners implements LockRecipe {
   readonly name = 'reentrant';
   /** Holds (count > 0) and the node that represents the hold. */
   private count = 0;
@@ -34,8 +34,6 @@ export class ReentrantMutex implements LockRecipe {
   private guid = '';
   /** Every guid this session's attempts used: a late create of any of them is ours to delete. */
   private readonly guidPrefixes = new Set<string>();
-  private lost: (why: string) => void = () => {};
-  private notified: (path: string) => void = () => {};
   private suspended: () => void = () => {};
   private revoke: (() => void) | undefined;
 
@@ -46,6 +44,7 @@ export class ReentrantMutex implements LockRecipe {
     /** A fresh guid per acquisition attempt (from the process's seeded stream). */
     private readonly newGuid: () => string,
   ) {
+    super();
     zk.onEvent((e) => {
       if (e.type !== 'NONE') return;
       if (e.state === 'DISCONNECTED') this.suspended();
@@ -56,14 +55,6 @@ export class ReentrantMutex implements LockRecipe {
         this.lost('session expired (LOST)');
       }
     });
-  }
-
-  onLost(cb: (why: string) => void): void {
-    this.lost = cb;
-  }
-
-  onNotified(cb: (path: string) => void): void {
-    this.notified = cb;
   }
 
   /** Curator's SUSPENDED: the connection is gone, the session may still be alive. */

@@ -13,19 +13,17 @@ import type { ZkClient } from '../client/zk-client.js';
 import { ensurePath, guaranteedDelete } from './ensure-path.js';
 import { sequenceOf } from './sequential.js';
 import { deleteOwnDuplicates } from './own-duplicates.js';
-import { zxidToken, type Acquired, type LockRecipe } from './lock.js';
+import { zxidToken, LockListeners, type Acquired, type LockRecipe } from './lock.js';
 
 const PREFIX = 'lock-';
 
-export class StandardLock implements LockRecipe {
+export class StandardLock extends LockListeners implements LockRecipe {
   readonly name = 'standard';
   private me: string | undefined;
   private guid = '';
   /** Every guid this session's attempts used: a late create of any of them is ours to delete. */
   private readonly guidPrefixes = new Set<string>();
   private want: ((r: Acquired) => void) | undefined;
-  private lost: (why: string) => void = () => {};
-  private notified: (path: string) => void = () => {};
 
   constructor(
     private readonly zk: ZkClient,
@@ -34,6 +32,7 @@ export class StandardLock implements LockRecipe {
     /** A fresh guid per acquisition (the process's seeded stream); omitted: no lost-reply recovery. */
     private readonly newGuid?: () => string,
   ) {
+    super();
     zk.onEvent((e) => {
       if (e.type === 'NONE' && e.state === 'EXPIRED' && this.me !== undefined) {
         this.me = undefined;
@@ -41,14 +40,6 @@ export class StandardLock implements LockRecipe {
         this.lost('session expired');
       }
     });
-  }
-
-  onLost(cb: (why: string) => void): void {
-    this.lost = cb;
-  }
-
-  onNotified(cb: (path: string) => void): void {
-    this.notified = cb;
   }
 
   acquire(cb: (r: Acquired) => void): void {

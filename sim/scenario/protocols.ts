@@ -8,17 +8,6 @@ import { SessionGuarantees } from '../check/zk-history/session-guarantees.js';
 import { LockExclusion, LockFencing, LockHistory, LockProgress } from '../check/lock-safety.js';
 import { resourceProgram } from '../recipes/resource.js';
 import { lockWorkload, type LockWorkload, type LockRecipeName } from '../workload/lock-workload.js';
-
-interface LocksConfig {
-  recipe: LockRecipeName;
-  clients: number;
-  fencing?: boolean;
-  holdMs?: number;
-  thinkMs?: number;
-  writes?: number;
-  sessionTimeoutMs?: number;
-  staggerMs?: number;
-}
 import type { Checker } from '../check/verdict.js';
 import type { World } from '../world/world.js';
 import { ELECTION_PORT } from '../zk/election/cnx-manager.js';
@@ -34,6 +23,18 @@ import type { ProtocolConfig } from './schema.js';
 import { REDIS_PORT, redisServer } from '../redis/redis-server.js';
 import { redisClientNode, type RedisClientSettings } from '../redis/redis-client.js';
 import { LockProgressLiveness } from '../redis/redis-liveness.js';
+
+/** A scenario's `locks` block (schema.ts), as both lock-running protocols read it. */
+interface LocksConfig {
+  recipe: LockRecipeName;
+  clients: number;
+  fencing?: boolean;
+  holdMs?: number;
+  thinkMs?: number;
+  writes?: number;
+  sessionTimeoutMs?: number;
+  staggerMs?: number;
+}
 
 /** The ping-pong protocol judges liveness 10 s after the last fault unless told otherwise. */
 const DEFAULT_SETTLE_TICKS = 10_000;
@@ -166,14 +167,7 @@ const zookeeper: ProtocolEntry = {
   },
 };
 
-interface RedisLocksConfig {
-  recipe: LockRecipeName;
-  clients: number;
-  fencing?: boolean;
-  holdMs?: number;
-  thinkMs?: number;
-  writes?: number;
-  staggerMs?: number;
+interface RedisLocksConfig extends Omit<LocksConfig, 'sessionTimeoutMs'> {
   ttlMs?: number;
   requestTimeoutMs?: number;
   retryMs?: number;
