@@ -15,4 +15,4 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 const { main } = await import(pathToFileURL(entry).href);
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -67,3 +67,7 @@ export { ZkLinearizability, staleSyncReads } from './check/zk-history/linearizab
 export { SessionGuarantees, judgeSessions } from './check/zk-history/session-guarantees.js';
 export { znodeHistory } from './check/zk-history/znode-history.js';
 export { checkTraceEvents, traceChecks } from './check/trace/index.js';
+
+// Planted bugs and the explorer.
+export { PLANTED_BUGS, BUG_NAMES, hasBug, isBugName, type BugName } from './bugs/catalog.js';
+export { DEFAULT_EXPLORE_BASE } from './explore/default-base.js';

@@ -15,7 +15,7 @@ const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.js
 
 describe('scenario library', () => {
   it('has the scenarios this test expects to cover', () => {
-    expect(files.length).toBeGreaterThanOrEqual(8);
+    expect(files.length).toBeGreaterThanOrEqual(54);
     expect(files).toContain('default.json');
   });
 

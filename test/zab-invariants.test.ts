@@ -11,17 +11,23 @@ interface FakeDb {
   lastProcessedZxid: Zxid;
   log: { zxid: Zxid; body: unknown }[];
   tree: DataTree;
+  /** What the disk would boot with (the durability checks); everything, unless a test says otherwise. */
+  durablyLogged(z: Zxid): boolean;
+  durableCurrentEpoch: number;
 }
 interface FakePeer {
   sid: number;
   role: { kind: string; phase?: string; epoch?: number; leaderSid?: number };
   db: FakeDb;
+  cfg?: { servers: { sid: number; node: string; role: 'participant' | 'observer' }[] };
 }
 
 const z = (epoch: number, counter: number): Zxid => ({ epoch, counter });
-const db = (): FakeDb => ({ applied: [], generation: 0, snapshotZxid: z(0, 0), lastProcessedZxid: z(0, 0), log: [], tree: new DataTree() });
+const db = (): FakeDb => ({ applied: [], generation: 0, snapshotZxid: z(0, 0), lastProcessedZxid: z(0, 0), log: [], tree: new DataTree(), durablyLogged: () => true, durableCurrentEpoch: 1e9 });
 
 function fakeWorld(peers: FakePeer[]) {
+  const servers = peers.map((q) => ({ sid: q.sid, node: `s${q.sid}`, role: 'participant' as const }));
+  for (const p of peers) p.cfg ??= { servers };
   const hosts = peers.map((p) => ({ state: { peer: p } }));
   const world = {
     kernel: { now: 0 },
@@ -173,6 +179,78 @@ describe('ZabInvariants fails what breaks ZAB', () => {
     const { world, servers } = fakeWorld([l, f]);
     const inv = new ZabInvariants(world, servers);
     expect(inv.finish().violations.some((v) => /^CommitConsistency/.test(v))).toBe(true);
+  });
+});
+
+describe('the durability promises of ACKs', () => {
+  // Three voters; `down` ones have no state and are judged by what their disk holds.
+  function world3(peers: (FakePeer | { down: { txnlog: unknown[]; currentEpoch: unknown[] } })[]) {
+    const servers = peers.map((_, i) => ({ sid: i + 1, node: `s${i + 1}`, role: 'participant' as const }));
+    const hosts = peers.map((p) => {
+      if ('down' in p) {
+        const files: Record<string, unknown[]> = { txnlog: p.down.txnlog, currentEpoch: p.down.currentEpoch };
+        return { state: undefined, disk: { view: () => ({ readLog: (f: string) => (files[f] ?? []).map((data) => ({ ok: true, data })) }) } };
+      }
+      p.cfg = { servers };
+      return { state: { peer: p } };
+    });
+    const world = {
+      kernel: { now: 0 },
+      trace: { enabled: false, count: 0 },
+      host: (n: string) => hosts[Number(n.slice(1)) - 1],
+      stateOf: (n: string) => hosts[Number(n.slice(1)) - 1].state,
+    };
+    return new ZabInvariants(world as never, servers.map((s) => s.node));
+  }
+  const notDurable = (d: FakeDb): FakeDb => ({ ...d, durablyLogged: () => false });
+
+  it('CommitDurability: a leader commits what only it has on disk', () => {
+    const l: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+    const f2: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }, db: notDurable(db()) };
+    const f3: FakePeer = { sid: 3, role: { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }, db: notDurable(db()) };
+    const inv = world3([l, f2, f3]);
+    inv.check();
+    apply(l, z(1, 1), 'create /x'); // the follower ACKed before its fsync
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^CommitDurability.*committed 0x100000001 while only 1 of 3 voters held it durably \(not on s2, s3\)/);
+  });
+
+  it('CommitDurability holds with one follower durable, or one that is down with the txn on its disk', () => {
+    for (const other of [{ sid: 2, role: { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }, db: db() }, { down: { txnlog: [{ zxid: z(1, 1), body: 'create /x' }], currentEpoch: [1] } }]) {
+      const l: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+      const f3: FakePeer = { sid: 3, role: { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }, db: notDurable(db()) };
+      const inv = world3([l, other, f3]);
+      inv.check();
+      apply(l, z(1, 1), 'create /x');
+      inv.check();
+      expect(inv.finish().violations).toEqual([]);
+    }
+    // ...but a down server whose disk lacks it does not count.
+    const l: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 1 }, db: db() };
+    const f3: FakePeer = { sid: 3, role: { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }, db: notDurable(db()) };
+    const inv = world3([l, { down: { txnlog: [], currentEpoch: [1] } }, f3]);
+    inv.check();
+    apply(l, z(1, 1), 'create /x');
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^CommitDurability.*\(not on s3, s2\)/);
+  });
+
+  it('EpochDurability: a leader establishes an epoch its followers ACKed before writing currentEpoch', () => {
+    const l: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 2 }, db: { ...db(), durableCurrentEpoch: 2 } };
+    const f2: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'SYNCHRONIZATION', leaderSid: 1 }, db: { ...db(), durableCurrentEpoch: 1 } };
+    const inv = world3([l, f2, { down: { txnlog: [], currentEpoch: [1] } }]);
+    inv.check();
+    expect(inv.finish().violations[0]).toMatch(/^EpochDurability.*epoch 2 while only 1 of 3 voters had it as currentEpoch on disk \(s2 at 1, s3 at 1\)/);
+  });
+
+  it('EpochDurability holds when a quorum has the epoch (or a newer one) on disk, down servers included', () => {
+    for (const other of [{ sid: 2, role: { kind: 'LOOKING' }, db: { ...db(), durableCurrentEpoch: 3 } }, { down: { txnlog: [], currentEpoch: [1, 2] } }]) {
+      const l: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'BROADCAST', epoch: 2 }, db: { ...db(), durableCurrentEpoch: 2 } };
+      const f3: FakePeer = { sid: 3, role: { kind: 'FOLLOWING', phase: 'SYNCHRONIZATION', leaderSid: 1 }, db: { ...db(), durableCurrentEpoch: 1 } };
+      const inv = world3([l, other, f3]);
+      inv.check();
+      expect(inv.finish().violations).toEqual([]);
+    }
   });
 });
 

@@ -353,3 +353,18 @@ describe('znodeHistory', () => {
     expect(none.ops.every((o) => o.output.version === undefined && o.consistency === undefined)).toBe(true);
   });
 });
+
+describe('committed states follow a leader that started from a snapshot', () => {
+  it('regression: txns of the snapshot epoch in a new leader\'s loaded tree are committed by its epoch (swarm seed 126)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { parseScenario } = await import('../sim/scenario/load.js');
+    const { runScenario } = await import('../sim/scenario/simulation.js');
+    const { ROOT } = await import('./helpers/cli.js');
+    const file = join(ROOT, 'test', 'fixtures', 'snapshot-leader-adoption.json');
+    const r = runScenario(parseScenario(readFileSync(file, 'utf8'), file));
+    const v = Object.fromEntries(r.verdicts.map((x) => [x.check, x]));
+    expect(v['zk-sessions'].status, v['zk-sessions'].summary).toBe('pass');
+    expect(v['zab-invariants'].status).toBe('pass');
+  });
+});

@@ -8,6 +8,10 @@
  *   order (within an incarnation; a restart replays its log from the start).
  * - CommittedLogDurability (CommitCompleteness): once a transaction is committed, every later
  *   established leader has applied it when it starts to serve.
+ * - CommitDurability: when a leader commits a transaction, a quorum of voters holds it in durable
+ *   storage (what an ACK promises; a server that is down counts if its disk holds it).
+ * - EpochDurability: when a leader establishes epoch e, a quorum of voters has currentEpoch e on
+ *   disk (what a NEWLEADER ACK promises).
  *
  * A violation stops nothing by itself; the run's verdict reports the first one with its event,
  * time, servers and seed.
@@ -19,6 +23,7 @@ import type { PeerState } from '../zk/quorum/quorum-peer.js';
 import type { TraceEvent } from '../kernel/trace/events.js';
 import type { TxnBody } from '../zk/txn.js';
 import type { Monitor, Verdict } from './verdict.js';
+import { CURRENT_EPOCH, TXN_LOG } from '../zk/quorum/replica-db.js';
 
 export interface ZabViolation {
   invariant: string;
@@ -116,6 +121,7 @@ export class ZabInvariants implements Monitor {
           this.committed.push(a.zxid);
           this.committedKeys.add(zxidKey(a.zxid));
           this.deliverable.add(zxidKey(a.zxid));
+          this.checkCommitDurable(node, a.zxid, peer.cfg);
         }
         if (learning && !this.deliveredKeys.has(zxidKey(a.zxid))) {
           this.deliveredKeys.add(zxidKey(a.zxid));
@@ -147,6 +153,16 @@ export class ZabInvariants implements Monitor {
       if (role.kind === 'LEADING' && role.epoch !== undefined && role.phase !== 'DISCOVERY' && !this.adopted.has(role.epoch)) {
         this.adopted.add(role.epoch);
         for (const a of db.applied) if (a.gen === db.generation) this.deliverable.add(zxidKey(a.zxid));
+        // A tree loaded from a snapshot holds txns no applied entry of this incarnation shows. Those
+        // of the snapshot's own epoch are exactly that epoch's txns up to it (one leader issued them
+        // in order); older ones came from an established leader's history, already deliverable.
+        const base = db.snapshotZxid;
+        if (base.epoch > 0 || base.counter > 0) {
+          for (const key of this.meaning.keys()) {
+            const z = { epoch: Math.floor(key / 4294967296), counter: key % 4294967296 };
+            if (z.epoch === base.epoch && z.counter <= base.counter) this.deliverable.add(key);
+          }
+        }
       }
       // ProcessConsistency: a server that starts serving clients holds only committed transactions.
       const serving = role.phase === 'BROADCAST' && (leading || learning);
@@ -157,6 +173,7 @@ export class ZabInvariants implements Monitor {
         if (prev === undefined) {
           this.leaders.set(role.epoch, peer.sid);
           this.checkNewLeader(node, role.epoch, peer.db);
+          this.checkEpochDurable(node, role.epoch, peer.cfg);
         } else if (prev !== peer.sid) {
           this.fail({ invariant: 'Leadership', nodes: [node], detail: `epoch ${role.epoch} established by s${prev} and by s${peer.sid}` });
         }
@@ -175,6 +192,59 @@ export class ZabInvariants implements Monitor {
       if (this.deliverable.has(key) || this.committedKeys.has(key)) out.push({ zxid: { epoch: Math.floor(key / 4294967296), counter: key % 4294967296 }, body: m.body });
     }
     return out.sort((a, b) => compareZxid(a.zxid, b.zxid));
+  }
+
+  /**
+   * CommitDurability: a voter ACKs a proposal only once it is fsynced, so when a leader commits
+   * one, a quorum holds it durably — servers that are down included, judged by what their disks
+   * would boot with. Live servers are asked first, so a disk is read only when they fall short.
+   */
+  private checkCommitDurable(leader: NodeId, z: Zxid, cfg: PeerState['peer']['cfg']): void {
+    const voters = cfg.servers.filter((s) => s.role === 'participant');
+    let held = 0;
+    const down: NodeId[] = [];
+    const missing: NodeId[] = [];
+    for (const s of voters) {
+      const peer = (this.world.stateOf(s.node) as PeerState | undefined)?.peer;
+      if (peer === undefined) down.push(s.node);
+      else if (peer.db.durablyLogged(z)) held++;
+      else missing.push(s.node);
+      if (held * 2 > voters.length) return;
+    }
+    for (const n of down) {
+      // A damaged record may be this one: count the server (the check must never cry wolf).
+      const records = this.world.host(n).disk.view().readLog(TXN_LOG);
+      if (records.some((r) => !r.ok || compareZxid((r.data as { zxid: Zxid }).zxid, z) === 0)) held++;
+      else missing.push(n);
+      if (held * 2 > voters.length) return;
+    }
+    this.fail({ invariant: 'CommitDurability', nodes: [leader, ...missing], detail: `leader ${leader} committed ${formatZxid(z)} while only ${held} of ${voters.length} voters held it durably (not on ${missing.join(', ')})` });
+  }
+
+  /**
+   * EpochDurability: a voter ACKs NEWLEADER only once its synced history and then its currentEpoch
+   * are on disk, and the leader counts its own only after writing it, so when a leader starts to
+   * serve epoch e, a quorum would boot with currentEpoch ≥ e (it never goes down).
+   */
+  private checkEpochDurable(leader: NodeId, epoch: number, cfg: PeerState['peer']['cfg']): void {
+    const voters = cfg.servers.filter((s) => s.role === 'participant');
+    let held = 0;
+    const missing: string[] = [];
+    for (const s of voters) {
+      const peer = (this.world.stateOf(s.node) as PeerState | undefined)?.peer;
+      let durable: number | undefined;
+      if (peer !== undefined) durable = peer.db.durableCurrentEpoch;
+      else {
+        // Down: what its disk would boot with. Without an intact last record the boot falls back
+        // on other files, so count it rather than guess.
+        const last = this.world.host(s.node).disk.view().readLog(CURRENT_EPOCH).at(-1);
+        durable = last?.ok === true ? (last.data as number) : undefined;
+      }
+      if (durable === undefined || durable >= epoch) held++;
+      else missing.push(`${s.node} at ${durable}`);
+      if (held * 2 > voters.length) return;
+    }
+    this.fail({ invariant: 'EpochDurability', nodes: [leader], detail: `leader ${leader} established epoch ${epoch} while only ${held} of ${voters.length} voters had it as currentEpoch on disk (${missing.join(', ')})` });
   }
 
   /** How many times the monitor looked at the servers (0: it never ran, so it knows nothing). */

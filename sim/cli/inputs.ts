@@ -7,6 +7,7 @@ import { parseScenario, validateScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { UsageError } from './errors.js';
 import { readLines } from './line-reader.js';
+import { BUG_NAMES, isBugName } from '../bugs/catalog.js';
 
 /** The package root (where scenarios/ lives), from dist/sim/cli/ or sim/cli/. */
 export function packageRoot(): string {
@@ -45,4 +46,16 @@ export function openTrace(path: string): { header: TraceHeader; scenario: Scenar
   }
   const scenario = validateScenario(header.scenario, `${path} (header.scenario)`);
   return { header, scenario, events: { [Symbol.iterator]: () => lines } };
+}
+
+/**
+ * `--inject-bug NAME` (repeatable): switches planted bugs on in a scenario, checked against the
+ * catalog so a typo is named; the scenario is validated again (only zookeeper runs have bugs).
+ */
+export function withInjectedBugs(scenario: Scenario, names: readonly string[] | undefined, source: string): Scenario {
+  if (names === undefined || names.length === 0) return scenario;
+  for (const n of names) {
+    if (!isBugName(n)) throw new UsageError(`--inject-bug: unknown bug "${n}"; the planted bugs are ${BUG_NAMES.join(', ')} (see \`zksim bugs\`)`);
+  }
+  return validateScenario({ ...scenario, bugs: [...new Set([...(scenario.bugs ?? []), ...names])].sort() }, source);
 }

@@ -5,10 +5,12 @@ import { TraceFormatError } from '../kernel/trace/parse.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { ScenarioSchema } from '../scenario/schema.js';
 import { ZKSIM_VERSION } from '../version.js';
+import { bugsCommand } from './bugs-command.js';
 import { checkCommand } from './check-command.js';
 import { registerCheckTraceCommand } from './check-trace-command.js';
 import { conformanceCommand } from './conformance-command.js';
 import { diffCommand } from './diff-command.js';
+import { exploreCommand, exploreMergeCommand, probeList } from './explore-command.js';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors.js';
 import { registerRecordCommand } from './record-command.js';
 import { replayCommand } from './replay-command.js';
@@ -45,6 +47,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'print nothing; the exit code says whether expectations held')
     .option('--history <file>', 'write the client history (interchange JSON, model znode) for `zksim check`')
     .option('--history-edn <file>', 'write the client history as a Jepsen EDN history')
+    .option('--inject-bug <name>', 'switch a planted protocol bug on (repeatable; `zksim bugs` lists them)', collect)
     .addHelpText('after', '\nExit status: 0 when every expectation holds, 1 when a check did not give the expected verdict, 2 for bad input.')
     .action((scenario: string | undefined, opts) => setExit(runCommand(scenario, opts)));
 
@@ -100,6 +103,58 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addHelpText('after', '\nExit status: 0 all linearizable, 1 any not linearizable, 3 any unknown (out of time), 2 bad input.')
     .action((files: string[], opts) => setExit(checkCommand(files, opts)));
 
+  // Options after `explore merge` belong to merge (both take --out and --report).
+  program.enablePositionalOptions();
+  const explore = program
+    .command('explore')
+    .enablePositionalOptions()
+    .description('swarm runs over many seeds on every core: failures shrunk to minimal scenario files with traces, coverage probes, a report')
+    .option('--runs <n>', 'how many seeds', '100')
+    .option('--seed <s>', 'first seed (seeds are s, s+1, ...)', '1')
+    .option('--duration <ticks>', 'override the base scenario\'s durationTicks')
+    .option('--faults <choice>', 'swarm (the base\'s swarm, or the default one), none, or a comma list of fault kinds for the swarm to choose from')
+    .option('--scenario <file>', 'base scenario (default: the built-in 30 s reference run: 3 servers, 3 clients, 2 lock clients, swarm faults)')
+    .option('--workers <n>', 'worker threads (default: every core)')
+    .option('--shard <k/n>', 'run only shard k of n of the seeds (every n-th seed from the k-th); merge shards with `zksim explore merge`')
+    .option('--out <dir>', 'where report.json and the failures\' repro scenarios and traces go', 'explore-out')
+    .option('--inject-bug <name>', 'switch a planted protocol bug on (repeatable; `zksim bugs` lists them)', collect)
+    .option('--max-shrinks <k>', 'failing seeds to shrink per failed check (the smallest seeds)', '3')
+    .option('--shrink-runs <n>', 'candidate runs a shrink may try', '400')
+    .option('--no-shrink', 'do not shrink failures (report the failing seeds only)')
+    .option('--report <file.html>', 'also write a self-contained HTML report (d3 plots)')
+    .option('--list-probes', 'list the coverage probes and exit')
+    .option('--json', 'print a JSON summary instead of text')
+    .option('-q, --quiet', 'print nothing; the exit code says whether a seed failed')
+    .addHelpText('after', '\nExit status: 0 no seed failed, 1 some seed failed (repros under --out), 2 bad input.')
+    .action(async (opts) => {
+      if (opts.listProbes) {
+        process.stdout.write(probeList());
+        setExit(EXIT_OK);
+        return;
+      }
+      setExit(await exploreCommand(opts));
+    });
+
+  explore
+    .command('merge')
+    .description('merge the report.json of shards (--shard k/n) into one report, as the unsharded sweep would give')
+    .argument('<dir...>', 'the shards\' --out directories (or their report.json files)')
+    .option('--out <dir>', 'where the merged report.json and failure directories go', 'explore-merged')
+    .option('--report <file.html>', 'also write the HTML report')
+    .option('--json', 'print a JSON summary instead of text')
+    .action((dirs: string[], opts) => setExit(exploreMergeCommand(dirs, opts)));
+
+  program
+    .command('bugs')
+    .description('list the planted bugs `--inject-bug` can switch on; --self-test proves the explorer finds each one')
+    .option('--json', 'print JSON')
+    .option('--self-test', 'sweep the explorer\'s base with each bug on until a seed fails (within --budget), then the clean build over the same budget')
+    .option('--budget <n>', 'seeds per bug for --self-test', '60')
+    .option('--only <name>', 'with --self-test: only this bug (repeatable)', collect)
+    .option('--scenario <file>', 'with --self-test: the base scenario (default: the explorer\'s)')
+    .addHelpText('after', '\nExit status (--self-test): 0 every bug found and the clean build passed, 1 otherwise.')
+    .action((opts) => setExit(bugsCommand(opts)));
+
   program
     .command('schema')
     .description('print the JSON Schema of scenario files (for editors)')
@@ -111,14 +166,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code. Never lets a stack trace be the only message. */
-export function main(argv: string[]): number {
+/** Runs the CLI; resolves to the exit code. Never lets a stack trace be the only message. */
+export async function main(argv: string[]): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram((c) => {
     code = c;
   });
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {

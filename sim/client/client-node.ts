@@ -88,6 +88,7 @@ class Process implements ClientProcess, ClientHost {
       servers: options.servers ?? this.options.servers,
       sessionTimeoutMs: options.sessionTimeoutMs ?? this.options.sessionTimeoutMs ?? 30_000,
       ...(options.session !== undefined ? { session: options.session } : {}),
+      ...(options.bugs !== undefined ? { bugs: options.bugs } : {}),
     };
     const handle = new SimZkClient(`h${this.nextHandle++}`, this, full);
     this.handles.push(handle);

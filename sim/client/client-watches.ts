@@ -20,6 +20,12 @@ function take(reg: Registry, path: string, into: Set<Watcher>): void {
 }
 
 export class ClientWatches {
+  /**
+   * Planted bug 'watch-fired-twice': data watchers are looked up but not removed when their
+   * event comes, so the next reconnect re-sets them (SetWatches) and they fire again.
+   */
+  constructor(private readonly keepsFiredDataWatches = false) {}
+
   readonly data: Registry = new Map();
   /** exists() on a missing node: fires NODE_CREATED. */
   readonly exist: Registry = new Map();
@@ -46,11 +52,11 @@ export class ClientWatches {
     switch (type) {
       case 'NODE_CREATED':
       case 'NODE_DATA_CHANGED':
-        take(this.data, path, out);
+        this.takeData(path, out);
         take(this.exist, path, out);
         break;
       case 'NODE_DELETED':
-        take(this.data, path, out);
+        this.takeData(path, out);
         take(this.exist, path, out);
         take(this.child, path, out);
         break;
@@ -70,6 +76,11 @@ export class ClientWatches {
       }
     }
     return [...out];
+  }
+
+  private takeData(path: string, into: Set<Watcher>): void {
+    if (!this.keepsFiredDataWatches) return take(this.data, path, into);
+    for (const w of this.data.get(path) ?? []) into.add(w);
   }
 
   /**

@@ -32,6 +32,7 @@ import { ClientWatches } from './client-watches.js';
 import type { ClientRequest, ServerMsg, ZkMsg } from '../zk/wire.js';
 import { CLIENT_PORT } from '../zk/wire.js';
 import { compareZxid, ZERO_ZXID, type Zxid } from '../zk/zxid.js';
+import { hasBug, type BugName } from '../bugs/catalog.js';
 
 /** What a handle needs from the node it lives in, valid during the node's current step. */
 export interface ClientHost {
@@ -45,6 +46,8 @@ export interface SimClientOptions {
   sessionTimeoutMs: number;
   /** Resume an existing session (ZooKeeper's constructor with sessionId and password). */
   session?: { id: SessionId; passwd: string };
+  /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
+  bugs?: readonly BugName[];
 }
 
 interface Outstanding {
@@ -91,7 +94,7 @@ export class SimZkClient implements ZkClient {
   private readonly pending: Outstanding[] = [];
   /** Waiting for a connection. */
   private readonly outgoing: Outstanding[] = [];
-  private readonly watches = new ClientWatches();
+  private readonly watches: ClientWatches;
   private readonly listeners: Watcher[] = [];
   private closeCb: Callback | undefined;
   private readonly defaultWatcher: Watcher = (e) => {
@@ -104,6 +107,7 @@ export class SimZkClient implements ZkClient {
     readonly options: SimClientOptions,
   ) {
     if (options.servers.length === 0) throw new Error('a client needs at least one server');
+    this.watches = new ClientWatches(hasBug(options.bugs, 'watch-fired-twice'));
     this.servers = host.random.shuffle([...options.servers]);
     if (options.session !== undefined) {
       this.sessionId = options.session.id;

@@ -14,6 +14,7 @@ import { ensurePath, guaranteedDelete } from './ensure-path.js';
 import { sequenceOf } from './sequential.js';
 import { deleteOwnDuplicates } from './own-duplicates.js';
 import { zxidToken, LockListeners, type Acquired, type LockRecipe } from './lock.js';
+import { hasBug, type BugName } from '../bugs/catalog.js';
 
 const PREFIX = 'lock-';
 
@@ -31,6 +32,8 @@ export class StandardLock extends LockListeners implements LockRecipe {
     private readonly after: (ms: number, fn: () => void) => void,
     /** A fresh guid per acquisition (the process's seeded stream); omitted: no lost-reply recovery. */
     private readonly newGuid?: () => string,
+    /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
+    private readonly bugs?: readonly BugName[],
   ) {
     super();
     zk.onEvent((e) => {
@@ -91,7 +94,9 @@ export class StandardLock extends LockListeners implements LockRecipe {
       if (at < 0) return; // my node is gone: the session expired (onEvent reports it)
       if (deleteOwnDuplicates(this.zk, this.dir, sorted, this.guidPrefixes, mine, () => this.check())) return;
       if (at === 0) return this.granted(me);
-      const pred = `${this.dir}/${sorted[at - 1]}`;
+      // Planted 'lock-watches-wrong-predecessor': the first child as getChildren lists it. Names start
+      // with a guid, so that is not the lowest sequence: it may be a later node, or the waiter's own.
+      const pred = `${this.dir}/${hasBug(this.bugs, 'lock-watches-wrong-predecessor') ? r.children[0] : sorted[at - 1]}`;
       this.zk.exists(
         pred,
         (e) => {

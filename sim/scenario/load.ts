@@ -148,6 +148,9 @@ function semanticIssues(s: Scenario): ScenarioIssue[] {
       issues.push({ path: 'faults.swarm.quietTicks', message: `${quiet} leaves no time for faults (durationTicks ${s.durationTicks})` });
     }
   }
+  if (s.bugs !== undefined && s.bugs.length > 0 && s.protocol.kind !== 'zookeeper') {
+    issues.push({ path: 'bugs', message: `planted bugs live in the ZooKeeper model; the ${s.protocol.kind} protocol has none (remove "bugs")` });
+  }
   if (s.protocol.kind === 'zookeeper') {
     const obs = s.protocol.observers ?? 0;
     if (obs >= s.servers) issues.push({ path: 'protocol.observers', message: `${obs} observer(s) leave no voting server among ${s.servers}; an ensemble needs at least one participant` });

@@ -5,6 +5,8 @@ import { PingPongDurability, PingPongSequence } from '../check/pingpong-checks.j
 import { ZabInvariants } from '../check/zab-invariants.js';
 import { ZkLinearizability } from '../check/zk-history/linearizability-checker.js';
 import { SessionGuarantees } from '../check/zk-history/session-guarantees.js';
+import { WatchPromises } from '../check/zk-history/watch-promises.js';
+import { SessionExpiry } from '../check/zk-history/session-expiry.js';
 import { LockExclusion, LockFencing, LockHistory, LockProgress } from '../check/lock-safety.js';
 import { resourceProgram } from '../recipes/resource.js';
 import { lockWorkload, type LockWorkload, type LockRecipeName } from '../workload/lock-workload.js';
@@ -116,16 +118,17 @@ const zookeeper: ProtocolEntry = {
     const locks = resolved.locks as LocksConfig | undefined;
     if (c === undefined && locks === undefined) return peer;
     const servers = cfg.servers.map((s) => s.node);
+    const bugs = cfg.bugs === undefined ? {} : { bugs: cfg.bugs };
     let client: NodeProgram<unknown, unknown> | undefined;
     if (c !== undefined) {
-      const w = { ...DEFAULT_CLIENT_WORKLOAD, ...(c.opsPerSecond === undefined ? {} : { opsPerSecond: c.opsPerSecond }), ...(c.keys === undefined ? {} : { keys: c.keys }), ...(c.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: c.sessionTimeoutMs }) };
+      const w = { ...DEFAULT_CLIENT_WORKLOAD, ...bugs, ...(c.opsPerSecond === undefined ? {} : { opsPerSecond: c.opsPerSecond }), ...(c.keys === undefined ? {} : { keys: c.keys }), ...(c.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: c.sessionTimeoutMs }) };
       client = clientNode({ servers, app: clientWorkload(w) }) as NodeProgram<unknown, unknown>;
     }
     const resource = resourceProgram(locks?.fencing ?? true) as NodeProgram<unknown, unknown>;
     const lockClient = (node: NodeId) => {
       const l = locks!;
       const index = Number(node.slice(1)) - 1;
-      const w: LockWorkload = { recipe: l.recipe, holdMs: l.holdMs ?? 2000, thinkMs: l.thinkMs ?? 1000, writes: l.writes ?? 4, sessionTimeoutMs: l.sessionTimeoutMs ?? 6000, resource: 'r1', startMs: index === 0 ? 500 : 500 + (l.staggerMs ?? 200) * index };
+      const w: LockWorkload = { recipe: l.recipe, holdMs: l.holdMs ?? 2000, thinkMs: l.thinkMs ?? 1000, writes: l.writes ?? 4, sessionTimeoutMs: l.sessionTimeoutMs ?? 6000, resource: 'r1', startMs: index === 0 ? 500 : 500 + (l.staggerMs ?? 200) * index, ...bugs };
       return clientNode({ servers, app: lockWorkload(w) }) as NodeProgram<unknown, unknown>;
     };
     return (node: NodeId) => (node.startsWith('c') ? client! : node.startsWith('l') ? lockClient(node) : node.startsWith('r') ? resource : peer);
@@ -149,7 +152,7 @@ const zookeeper: ProtocolEntry = {
     const reconnect = clients === undefined ? 0 : (clients.sessionTimeoutMs ?? DEFAULT_CLIENT_WORKLOAD.sessionTimeoutMs);
     return (cfg.syncLimit + 2 * cfg.initLimit) * cfg.tickTimeMs + 5000 + reconnect;
   },
-  checkerNames: ['liveness', 'zab-invariants', 'linearizability', 'zk-sessions', 'lock-exclusion', 'lock-fencing', 'lock-progress'],
+  checkerNames: ['liveness', 'zab-invariants', 'linearizability', 'zk-sessions', 'lock-exclusion', 'lock-fencing', 'lock-progress', 'zk-watches', 'zk-session-expiry'],
   checkers(resolved, run) {
     const servers = run.nodes.filter((n) => n.startsWith('s'));
     const clients = run.nodes.filter((n) => n.startsWith('c'));
@@ -163,6 +166,8 @@ const zookeeper: ProtocolEntry = {
       const locks = new LockHistory();
       checkers.push(new LockExclusion(locks), new LockFencing(locks), new LockProgress(locks, run.settleTicks));
     }
+    // Watches and session expiry are judged from what client processes (random-op or lock) sent and got.
+    if (clients.length > 0 || resolved.locks !== undefined) checkers.push(new WatchPromises(), new SessionExpiry());
     return checkers;
   },
 };

@@ -74,7 +74,9 @@ export function resolveRunConfig(s: Scenario, seed: string): RunConfig {
       hasLeader: entry.hasLeader,
     });
   }
-  const protocol = { kind: s.protocol.kind, servers: s.servers, ...entry.resolve(s.protocol) };
+  // Only a run with planted bugs names them, so clean runs keep their trace headers.
+  const bugs = s.bugs === undefined || s.bugs.length === 0 ? {} : { bugs: [...new Set(s.bugs)].sort() };
+  const protocol = { kind: s.protocol.kind, servers: s.servers, ...entry.resolve(s.protocol), ...bugs };
   const extra = entry.extraNodes(protocol);
   const all = [...nodes, ...extra];
   // Symbolic fault targets mean servers; client processes are reached by name.

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { FaultKind, FaultSpec } from '../world/fault-spec.js';
 import { SWARM_KINDS } from '../world/swarm.js';
+import { BUG_NAMES, type BugName } from '../bugs/catalog.js';
 
 export const SCENARIO_VERSION = 1;
 
@@ -217,6 +218,8 @@ export const ScenarioSchema = z.strictObject({
       liveness: z.strictObject({ settleTicks: positiveTicks.optional() }).optional(),
     })
     .optional(),
+  /** Planted bugs switched on (sim/bugs/catalog.ts): the model makes these mistakes, for testing the checkers. */
+  bugs: z.array(z.enum(BUG_NAMES as [BugName, ...BugName[]])).optional(),
   /** Verdict each checker must give for the run to count as expected (default: every checker passes). */
   expect: z.record(z.string(), z.enum(['pass', 'fail', 'unknown', 'any'])).optional(),
 });

@@ -10,25 +10,29 @@ import type { ClientCall, ClientProcess } from '../client/client-node.js';
 import type { SimZkClient } from '../client/sim-client.js';
 import type { Data, Result, Stat } from '../client/zk-client.js';
 import { formatZxid } from '../zk/zxid.js';
+import type { BugName } from '../bugs/catalog.js';
 
 export interface ClientWorkload {
   /** Operations per second this client issues. */
   opsPerSecond: number;
   keys: number;
   sessionTimeoutMs: number;
+  /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
+  bugs?: readonly BugName[];
 }
 
 export const DEFAULT_CLIENT_WORKLOAD: ClientWorkload = { opsPerSecond: 10, keys: 8, sessionTimeoutMs: 10_000 };
 
 export function clientWorkload(w: ClientWorkload): ClientCall {
   return (proc: ClientProcess) => {
-    let handle: SimZkClient = proc.connect({ sessionTimeoutMs: w.sessionTimeoutMs });
+    const options = { sessionTimeoutMs: w.sessionTimeoutMs, ...(w.bugs === undefined ? {} : { bugs: w.bugs }) };
+    let handle: SimZkClient = proc.connect(options);
     let n = 0;
     const interval = Math.max(1, Math.round(1000 / w.opsPerSecond));
     const tick = (): void => {
       if (handle.state === 'EXPIRED' || handle.state === 'CLOSED') {
         proc.note(`${proc.node} starts a new session (the old one is ${handle.state.toLowerCase()})`);
-        handle = proc.connect({ sessionTimeoutMs: w.sessionTimeoutMs });
+        handle = proc.connect(options);
       }
       n = issue(proc, handle, n, w.keys);
       proc.after(interval, tick);

@@ -15,6 +15,7 @@ import { ReentrantMutex } from '../recipes/reentrant-mutex.js';
 import { RedisLock } from '../recipes/redis-lock.js';
 import { Redlock } from '../recipes/redlock.js';
 import { isRedisClientProcess, type RedisClientProcess } from '../redis/redis-client.js';
+import type { BugName } from '../bugs/catalog.js';
 
 export type LockRecipeName = string;
 
@@ -28,7 +29,7 @@ export type LockFactory = (proc: ClientProcess, w: LockWorkload, dead: () => voi
 /** The ZooKeeper recipes, on a new session of the process. */
 function zkLock(make: (zk: SimZkClient, after: (ms: number, fn: () => void) => void) => LockRecipe): LockFactory {
   return (proc, w, dead) => {
-    const handle = proc.connect({ sessionTimeoutMs: w.sessionTimeoutMs });
+    const handle = proc.connect({ sessionTimeoutMs: w.sessionTimeoutMs, ...(w.bugs === undefined ? {} : { bugs: w.bugs }) });
     const lock = make(handle, (ms, fn) => proc.after(ms, fn));
     handle.onEvent((e) => {
       if (e.type === 'NONE' && e.state === 'EXPIRED') dead();
@@ -55,7 +56,7 @@ function guidOf(proc: ClientProcess): string {
 
 /** Recipes by name; other back ends (e.g. Redis) register theirs here. */
 export const LOCK_FACTORIES: Record<string, LockFactory> = {
-  standard: (proc, w, dead) => zkLock((zk, after) => new StandardLock(zk, LOCK_PATH, after, () => guidOf(proc)))(proc, w, dead),
+  standard: (proc, w, dead) => zkLock((zk, after) => new StandardLock(zk, LOCK_PATH, after, () => guidOf(proc), w.bugs))(proc, w, dead),
   naive: zkLock((zk, after) => new NaiveLock(zk, LOCK_PATH, after)),
   // Curator's InterProcessMutex; guids from the process's own seeded stream.
   reentrant: (proc, w, dead) => zkLock((zk, after) => new ReentrantMutex(zk, LOCK_PATH, after, () => guidOf(proc)))(proc, w, dead),
@@ -74,6 +75,8 @@ export interface LockWorkload {
   resource: string;
   /** Delay before the first request (lets a scenario decide who holds first). */
   startMs: number;
+  /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
+  bugs?: readonly BugName[];
 }
 
 export interface LockNote {

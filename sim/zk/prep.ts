@@ -11,6 +11,7 @@ import { JavaHashSet } from './java-hash-set.js';
 import { parentOf, pathProblem, sequentialSuffix, SPECIAL_PATHS } from './paths.js';
 import type { SubTxn, Txn, TxnBody } from './txn.js';
 import { compareZxid, type Zxid } from './zxid.js';
+import { hasBug, type BugName } from '../bugs/catalog.js';
 
 export type WriteRequest =
   | { op: 'create'; path: string; data: Data; mode: CreateMode; ttlMs?: number }
@@ -38,6 +39,8 @@ class PrepFailure {
 export interface PrepOptions {
   /** zookeeper.extendedTypesEnabled: TTL nodes are allowed. */
   extendedTypesEnabled: boolean;
+  /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
+  bugs?: readonly BugName[];
 }
 
 export class Prep {
@@ -155,7 +158,9 @@ export class Prep {
     if (lastSlash === -1 || path.includes('\0')) throw new PrepFailure('BAD_ARGUMENTS');
     const parentPath = lastSlash === 0 ? '/' : path.slice(0, lastSlash);
     const parent = this.record(parentPath);
-    const fullPath = mode.includes('SEQUENTIAL') ? path + sequentialSuffix(parent.creations) : path;
+    // Planted 'sequence-suffix-reused': numChildren drops with every delete (cversion never does), so a suffix already handed out comes round again.
+    const counter = hasBug(this.options.bugs, 'sequence-suffix-reused') ? parent.childCount : parent.creations;
+    const fullPath = mode.includes('SEQUENTIAL') ? path + sequentialSuffix(counter) : path;
     if (pathProblem(fullPath) !== undefined) throw new PrepFailure('BAD_ARGUMENTS');
     if (this.lookup(fullPath)?.exists) throw new PrepFailure('NODE_EXISTS');
     if (isSessionOwner(parent.owner)) throw new PrepFailure('NO_CHILDREN_FOR_EPHEMERALS');
@@ -187,7 +192,8 @@ export class Prep {
       if (!rec.exists) es.remove(path);
       else if (rec.owner === session) es.add(path);
     }
-    const paths = es.order();
+    // Planted 'ephemerals-survive-expiry': what the txn does not list, no replica deletes; the nodes outlive their session for good.
+    const paths = hasBug(this.options.bugs, 'ephemerals-survive-expiry') ? [] : es.order();
     for (const path of paths) {
       const node = this.lookup(path);
       if (node !== undefined) this.set(path, { ...node, zxid, exists: false });

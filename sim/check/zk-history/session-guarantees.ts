@@ -6,7 +6,8 @@
  * - read-your-writes: after its write is acknowledged, a session reads that write or newer;
  * - reads may be stale but show exactly the committed state at the zxid their answer carries;
  * - an acknowledged write is the committed transaction at the zxid its answer carries (and a
- *   setData's answered version is that transaction's).
+ *   setData's answered version is that transaction's);
+ * - a session's close deletes every ephemeral the session still owned.
  * Linearizability of writes is the other checker's job (linearizability-checker.ts).
  */
 import type { Checker, Verdict } from '../verdict.js';
@@ -88,6 +89,10 @@ export function judgeSessions(ops: readonly ZkClientOp[], committed: CommittedSt
         if (!matches) v.add(`acknowledged write: ${describe(o)} was acknowledged at zxid ${o.zxid}, but the committed txn there is ${body === undefined ? 'none' : JSON.stringify(body)}`);
       }
     }
+  }
+  // A session's end takes its ephemerals with it: a close that leaves one behind breaks that promise.
+  for (const c of committed?.closesLeavingEphemerals ?? []) {
+    v.add(`ephemerals: the close of session ${c.session} (committed at ${formatZxid(c.zxid)}) left its ephemeral${c.paths.length > 1 ? 's' : ''} ${c.paths.join(', ')} in place`);
   }
   const basis = committed === undefined ? ' (no committed history: the ZAB invariant monitor was off, so reads and writes were not compared with it)' : `; ${reads} reads showed the committed state at their zxid; ${writes} acknowledged writes are committed where their answers said`;
   const verdict = v.verdict(check, `${bySession.size} sessions kept FIFO order, monotonic zxids and read-your-writes${basis}`, 'session guarantee violations');

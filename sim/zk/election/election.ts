@@ -25,6 +25,7 @@
  */
 import type { Input, NodeId, StepContext } from '../../contract/node.js';
 import type { Zxid } from '../zxid.js';
+import { hasBug, type BugName } from '../../bugs/catalog.js';
 import { ElectionCnxManager, type ElectionEffects } from './cnx-manager.js';
 import {
   copyVote,
@@ -71,6 +72,8 @@ export interface ElectionConfig extends ElectionTiming {
   /** Sids of the non-voting members (observers). */
   observers: number[];
   nodeOf(sid: number): NodeId;
+  /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
+  bugs?: readonly BugName[];
 }
 
 /** A config with the default timing. */
@@ -360,8 +363,10 @@ export class FastLeaderElection {
       if (n.state === 'LOOKING' && n.vote.electionEpoch < this.clock) {
         this.send(from, this.peerState, this.proposal, effects);
       }
-    } else if (n.state === 'LOOKING') {
+    } else if (n.state === 'LOOKING' && !hasBug(this.cfg.bugs, 'looking-peer-ignored')) {
       // We are past the election: tell the LOOKING sender whom we follow (or that we lead).
+      // (Planted 'looking-peer-ignored' drops this answer: a server that restarts or falls out of
+      // the ensemble then never learns of the established leader and stays LOOKING.)
       const cur = this.current;
       if (cur !== undefined) this.send(from, this.peerState, copyVote(cur), effects);
     }

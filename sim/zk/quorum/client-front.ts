@@ -20,6 +20,7 @@ import { isWrite, type ClientMsg, type ClientRequest, type ReplyBody, type Serve
 import { compareZxid, formatZxid } from '../zxid.js';
 import type { EnsembleConfig } from './ensemble-config.js';
 import type { ReplicaDb } from './replica-db.js';
+import { hasBug } from '../../bugs/catalog.js';
 
 type Item =
   | { kind: 'write'; xid: number; done: boolean }
@@ -113,7 +114,8 @@ export class ClientFront {
     if (conn === undefined) return;
     if (msg.t === 'connect') return this.onConnect(conn, msg);
     if (conn.session === undefined) return;
-    this.touch(conn.session);
+    // Planted 'expiry-ignores-pings': only requests renew the session, so the pings of an idle client keep nothing alive.
+    if (msg.t !== 'ping' || !hasBug(this.h.cfg.bugs, 'expiry-ignores-pings')) this.touch(conn.session);
     if (msg.t === 'ping') {
       conn.queue.push({ kind: 'ping' });
       return this.drain(conn);

@@ -3,6 +3,7 @@
  * that failure detection and recovery are measured in (tickTime, initLimit, syncLimit).
  */
 import type { NodeId } from '../../contract/node.js';
+import type { BugName } from '../../bugs/catalog.js';
 
 export interface ServerEntry {
   sid: number;
@@ -49,6 +50,8 @@ export interface EnsembleConfig {
   minNotificationIntervalMs: number;
   maxNotificationIntervalMs: number;
   cnxTimeoutMs: number;
+  /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
+  bugs?: readonly BugName[];
 }
 
 export function ensembleConfig(servers: ServerEntry[], overrides: Partial<Omit<EnsembleConfig, 'servers'>> = {}): EnsembleConfig {

@@ -14,6 +14,7 @@ import type { QuorumPacket } from './packets.js';
 import { INIT_TIMER, LOAD_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
 import { ACCEPTED_EPOCH, CURRENT_EPOCH } from './replica-db.js';
 import { describeTxn } from '../describe.js';
+import { hasBug } from '../../bugs/catalog.js';
 
 type HandlerState = 'INFO' | 'EPOCH_SENT' | 'SYNCING' | 'UPTODATE';
 
@@ -70,7 +71,7 @@ export class LeaderRole {
     this.summary = { currentEpoch: p.db.currentEpoch, lastZxid: p.db.lastProcessedZxid };
     this.lastProposed = p.db.lastProcessedZxid;
     this.lastCommitted = p.db.lastProcessedZxid;
-    this.prep = new Prep(p.db.tree, { extendedTypesEnabled: false });
+    this.prep = new Prep(p.db.tree, { extendedTypesEnabled: false, bugs: p.cfg.bugs });
   }
 
   // ------------------------------------------------------------------ discovery
@@ -242,6 +243,12 @@ export class LeaderRole {
       mode = 'TRUNC';
       truncTo = leaderLast;
     } else mode = 'SNAP';
+    // Planted 'trunc-never-sent': a learner ahead of the leader is taken for one that is behind,
+    // so it keeps the txns the leader never committed (serves them, replays them at a restart).
+    if (mode === 'TRUNC' && hasBug(p.cfg.bugs, 'trunc-never-sent')) {
+      mode = 'DIFF';
+      truncTo = undefined;
+    }
 
     if (mode === 'SNAP') {
       p.send(h.conn, { t: 'SNAP', zxid: leaderLast, snapshot: db.tree.snapshot(), sessions: [...db.sessions] });
@@ -324,7 +331,7 @@ export class LeaderRole {
     p.db.markEpochStart(start);
     this.lastCommitted = start;
     this.lastProposed = { epoch: this.epoch!, counter: p.cfg.initialCounter };
-    this.prep = new Prep(p.db.tree, { extendedTypesEnabled: false });
+    this.prep = new Prep(p.db.tree, { extendedTypesEnabled: false, bugs: p.cfg.bugs });
     p.fx.push({ kind: 'cancel-timer', timer: INIT_TIMER });
     p.fx.push({ kind: 'set-timer', timer: TICK_TIMER, afterTicks: Math.floor(p.cfg.tickTimeMs / 2) });
     for (const h of this.handlers.values()) if (h.state === 'UPTODATE') p.send(h.conn, { t: 'UPTODATE' });
@@ -424,8 +431,10 @@ export class LeaderRole {
     const prop = this.outstanding.find((x) => compareZxid(x.txn.zxid, zxid) === 0);
     if (prop === undefined) return; // committed already, or unknown
     if (voterSet(this.p.cfg).has(sid)) prop.acks.add(sid);
+    // Planted 'commit-before-quorum': the leader's own durable copy is taken for a quorum's.
+    const early = hasBug(this.p.cfg.bugs, 'commit-before-quorum');
     // Commit strictly in zxid order: only the oldest outstanding proposal can commit.
-    while (this.outstanding.length > 0 && isQuorum(this.p.cfg, this.outstanding[0].acks)) this.commit(this.outstanding.shift()!);
+    while (this.outstanding.length > 0 && (isQuorum(this.p.cfg, this.outstanding[0].acks) || (early && this.outstanding[0].acks.has(this.p.sid)))) this.commit(this.outstanding.shift()!);
   }
 
   private commit(prop: Proposal): void {
@@ -462,7 +471,9 @@ export class LeaderRole {
     this.tick++;
     const synced = [p.sid];
     for (const h of this.handlers.values()) if (!h.observer && h.sid >= 0 && this.tick <= h.ackDeadlineTick) synced.push(h.sid);
-    if (!isQuorum(p.cfg, synced)) p.goLooking(`not sufficient followers synced, only synced with s${[...new Set(synced)].sort((a, b) => a - b).join(', s')}`);
+    // Planted 'leader-keeps-quorum-lost': without this step-down a leader cut off from its quorum
+    // keeps serving its clients stale reads and never gives way to the leader the others elect.
+    if (!isQuorum(p.cfg, synced) && !hasBug(p.cfg.bugs, 'leader-keeps-quorum-lost')) p.goLooking(`not sufficient followers synced, only synced with s${[...new Set(synced)].sort((a, b) => a - b).join(', s')}`);
   }
 
   private drop(conn: ConnId): void {

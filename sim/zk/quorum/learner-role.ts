@@ -14,6 +14,7 @@ import { nodeOf } from './ensemble-config.js';
 import { QUORUM_PORT, type QuorumPacket } from './packets.js';
 import { CONNECT_TIMER, READ_TIMER, type PeerCore } from './peer-core.js';
 import { ACCEPTED_EPOCH, CURRENT_EPOCH } from './replica-db.js';
+import { hasBug } from '../../bugs/catalog.js';
 
 export type LearnerPhase = 'CONNECTING' | 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
 
@@ -35,6 +36,14 @@ export class LearnerRole {
   private notLogged: Txn[] = [];
   /** zxids committed during sync (packetsCommitted). */
   private committedDuringSync: Zxid[] = [];
+  /**
+   * Packets that arrived while NEWLEADER was being made durable. ZooKeeper's learner handles
+   * NEWLEADER on its one receiving thread, blocking on the log fsync and the currentEpoch write,
+   * so nothing after it (UPTODATE, new-epoch proposals) is handled before the epoch is durable;
+   * otherwise a power loss could keep new-epoch log records with an older currentEpoch, and the
+   * server would refuse to start.
+   */
+  private heldDuringNewLeader: QuorumPacket[] | undefined;
   /** Logged (or being logged) proposals waiting for their COMMIT, in order (pendingTxns). */
   private pending: Txn[] = [];
 
@@ -126,6 +135,10 @@ export class LearnerRole {
   }
 
   onPacket(pk: QuorumPacket): void {
+    if (this.heldDuringNewLeader !== undefined) {
+      this.heldDuringNewLeader.push(pk);
+      return;
+    }
     this.heardFromLeader = true;
     this.armReadTimeout();
     switch (pk.t) {
@@ -197,6 +210,10 @@ export class LearnerRole {
     if (this.phase !== 'BROADCAST' || this.kind === 'OBSERVING') return;
     this.pending.push(txn);
     p.db.append(txn, p.fx); // ACKed in onDurable, after the fsync
+    // Planted 'ack-before-fsync': the ACK promises a durable copy the disk does not have yet.
+    if (hasBug(p.cfg.bugs, 'ack-before-fsync') && this.conn !== undefined) p.send(this.conn, { t: 'ACK', zxid: txn.zxid });
+    // Planted 'read-uncommitted': the proposal reaches the tree (and the client port) before its COMMIT.
+    if (hasBug(p.cfg.bugs, 'read-uncommitted')) p.applyCommitted(txn);
   }
 
   private onCommit(zxid: Zxid): void {
@@ -211,7 +228,7 @@ export class LearnerRole {
       return;
     }
     this.pending.shift();
-    this.p.applyCommitted(head);
+    if (!hasBug(this.p.cfg.bugs, 'read-uncommitted')) this.p.applyCommitted(head);
   }
 
   private onInform(txn: Txn): void {
@@ -244,11 +261,24 @@ export class LearnerRole {
     this.committedDuringSync = [];
     const conn = this.conn;
     const epoch = zxid.epoch;
+    if (hasBug(p.cfg.bugs, 'newleader-ack-before-durable')) {
+      // Planted (the order before ZOOKEEPER-4643/4646): the ACK goes out at once and the history
+      // and currentEpoch reach the disk later, so the leader counts a promise a power loss undoes.
+      if (conn !== undefined) p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
+      p.db.afterDurable(() => {
+        if (p.isCurrent(this)) p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {});
+      });
+      return;
+    }
+    this.heldDuringNewLeader = [];
     p.db.afterDurable(() => {
       if (!p.isCurrent(this)) return;
       p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {
         if (!p.isCurrent(this) || this.conn !== conn || conn === undefined) return;
         p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
+        const held = this.heldDuringNewLeader ?? [];
+        this.heldDuringNewLeader = undefined;
+        for (const pk of held) if (p.isCurrent(this) && this.conn === conn) this.onPacket(pk);
       });
     });
   }
@@ -287,7 +317,7 @@ export class LearnerRole {
 
   /** The log made these durable: a follower ACKs each proposal. */
   onDurable(txns: Txn[]): void {
-    if (this.kind === 'OBSERVING' || this.phase !== 'BROADCAST' || this.conn === undefined) return;
+    if (this.kind === 'OBSERVING' || this.phase !== 'BROADCAST' || this.conn === undefined || hasBug(this.p.cfg.bugs, 'ack-before-fsync')) return;
     for (const t of txns) if (this.pending.some((x) => compareZxid(x.zxid, t.zxid) === 0)) this.p.send(this.conn, { t: 'ACK', zxid: t.zxid });
   }
 }

@@ -59,6 +59,7 @@ export class QuorumPeer implements PeerCore, FrontHost {
       minNotificationIntervalMs: cfg.minNotificationIntervalMs,
       maxNotificationIntervalMs: cfg.maxNotificationIntervalMs,
       cnxTimeoutMs: cfg.cnxTimeoutMs,
+      ...(cfg.bugs === undefined ? {} : { bugs: cfg.bugs }),
     });
     this.front = new ClientFront(this);
   }

@@ -48,6 +48,10 @@ export class ReplicaDb {
   private gen = 0;
   acceptedEpoch = 0;
   currentEpoch = 0;
+  /** The currentEpoch a restart would read (written and fsynced), for the invariant monitors. */
+  durableCurrentEpoch = 0;
+  /** Epoch-file writes in flight, by fsync ref: kept apart from the continuations, which a role end drops. */
+  private readonly epochWrites = new Map<string, { file: string; value: number }>();
   /** The snapshot the tree was last built from (ZERO base when none). */
   private base: SnapshotFile | undefined;
   /** Every readable snapshot on disk, oldest first (a TRUNC rebuilds from one at or below its target). */
@@ -94,6 +98,7 @@ export class ReplicaDb {
     // A missing epoch file reads as the epoch of the last logged zxid (QuorumPeer.loadDataBase).
     db.acceptedEpoch = a ?? last.epoch;
     db.currentEpoch = c ?? last.epoch;
+    db.durableCurrentEpoch = db.currentEpoch;
     if (db.acceptedEpoch < db.currentEpoch) return { db, problem: `acceptedEpoch ${db.acceptedEpoch} is less than currentEpoch ${db.currentEpoch}` };
     // ZooKeeper refuses to start when its log runs ahead of the epoch it accepted.
     if (last.epoch > db.currentEpoch) return { db, problem: `the current epoch ${db.currentEpoch} is older than the last zxid ${formatZxid(last)}` };
@@ -200,12 +205,27 @@ export class ReplicaDb {
       for (const w of ready) w.then();
       return { durable: this.log.slice(from, this.durableCount) };
     }
+    const w = this.epochWrites.get(ref);
+    if (w !== undefined) {
+      this.epochWrites.delete(ref);
+      if (w.file === CURRENT_EPOCH) this.durableCurrentEpoch = w.value;
+    }
     const k = this.continuations.get(ref);
     if (k !== undefined) {
       this.continuations.delete(ref);
       k();
     }
     return { durable: [] };
+  }
+
+  /**
+   * Whether the log holds `z` in its fsynced part (for the invariant monitors). The newest record
+   * with that zxid counts: below a SNAP the log may keep an older history's txn under the same zxid.
+   * A fresh commit sits near the end of the log, so looking from the end is cheap.
+   */
+  durablyLogged(z: Zxid): boolean {
+    for (let i = this.log.length - 1; i >= 0; i--) if (compareZxid(this.log[i].zxid, z) === 0) return i < this.durableCount;
+    return false;
   }
 
   /** Runs `then` once everything appended so far is durable (at once if it already is). */
@@ -272,6 +292,7 @@ export class ReplicaDb {
     else this.currentEpoch = value;
     const ref = `db:k${this.nextRef++}`;
     this.continuations.set(ref, then);
+    this.epochWrites.set(ref, { file, value });
     fx.push({ kind: 'append', file, record: value, ref: 'db:epoch' }, { kind: 'fsync', file, ref });
   }
 
