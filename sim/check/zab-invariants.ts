@@ -17,7 +17,7 @@
  * time, servers and seed.
  */
 import type { NodeId } from '../contract/node.js';
-import { compareZxid, formatZxid, type Zxid } from '../zk/zxid.js';
+import { compareZxid, formatZxid, zxidKey, type Zxid } from '../zk/zxid.js';
 import type { World } from '../world/world.js';
 import type { PeerState } from '../zk/quorum/quorum-peer.js';
 import type { TraceEvent } from '../kernel/trace/events.js';
@@ -378,11 +378,6 @@ export class ZabInvariants implements Monitor {
 function treeDigest(tree: PeerState['peer']['db']['tree']): string {
   const snap = tree.snapshot();
   return JSON.stringify(snap.nodes.map(([path, data, zx, , , version, creations, aversion, owner, children]) => [path, data, zx, version, creations, aversion, owner, [...children].sort()]).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)));
-}
-
-/** A zxid as one exact number (epochs stay far below 2^21, so epoch·2^32 + counter < 2^53). */
-function zxidKey(z: Zxid): number {
-  return z.epoch * 4294967296 + z.counter;
 }
 
 /** Replicas usually share the very object a proposal carried; compare contents only when not. */

@@ -35,3 +35,8 @@ export function parseZxid(text: string): Zxid | undefined {
   const hex = m[1].padStart(16, '0');
   return { epoch: parseInt(hex.slice(0, 8), 16), counter: parseInt(hex.slice(8), 16) };
 }
+
+/** A zxid as one exact number (epochs stay far below 2^21, so epoch·2^32 + counter < 2^53). */
+export function zxidKey(z: Zxid): number {
+  return z.epoch * 4294967296 + z.counter;
+}

@@ -9,7 +9,7 @@
  */
 import type { ConnId } from '../../contract/node.js';
 import type { Txn } from '../txn.js';
-import { compareZxid, formatZxid, type Zxid } from '../zxid.js';
+import { compareZxid, formatZxid, zxidKey, type Zxid } from '../zxid.js';
 import { nodeOf } from './ensemble-config.js';
 import { QUORUM_PORT, type QuorumPacket } from './packets.js';
 import { CONNECT_TIMER, READ_TIMER, type PeerCore } from './peer-core.js';
@@ -44,6 +44,12 @@ export class LearnerRole {
    * server would refuse to start.
    */
   private heldDuringNewLeader: QuorumPacket[] | undefined;
+  /**
+   * Proposals logged in broadcast whose ACK waits for the fsync. Apart from `pending`: a COMMIT
+   * may come first (the other followers' ACKs made the quorum), and ZooKeeper's sync thread still
+   * ACKs once the write is durable; a missing ACK would stall the leader's syncLimit check.
+   */
+  private readonly awaitingAck = new Set<number>();
   /** Logged (or being logged) proposals waiting for their COMMIT, in order (pendingTxns). */
   private pending: Txn[] = [];
 
@@ -209,6 +215,7 @@ export class LearnerRole {
     }
     if (this.phase !== 'BROADCAST' || this.kind === 'OBSERVING') return;
     this.pending.push(txn);
+    this.awaitingAck.add(zxidKey(txn.zxid));
     p.db.append(txn, p.fx); // ACKed in onDurable, after the fsync
     // Planted 'ack-before-fsync': the ACK promises a durable copy the disk does not have yet.
     if (hasBug(p.cfg.bugs, 'ack-before-fsync') && this.conn !== undefined) p.send(this.conn, { t: 'ACK', zxid: txn.zxid });
@@ -251,6 +258,7 @@ export class LearnerRole {
     }
     this.newLeaderSeen = true;
     this.armReadTimeout();
+    p.db.markUpdatingEpoch(p.fx);
     for (const z of this.committedDuringSync) {
       const i = this.notLogged.findIndex((t) => compareZxid(t.zxid, z) === 0);
       if (i < 0) continue;
@@ -266,7 +274,7 @@ export class LearnerRole {
       // and currentEpoch reach the disk later, so the leader counts a promise a power loss undoes.
       if (conn !== undefined) p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
       p.db.afterDurable(() => {
-        if (p.isCurrent(this)) p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {});
+        if (p.isCurrent(this)) p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => p.db.clearUpdatingEpoch(p.fx));
       });
       return;
     }
@@ -274,6 +282,7 @@ export class LearnerRole {
     p.db.afterDurable(() => {
       if (!p.isCurrent(this)) return;
       p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {
+        p.db.clearUpdatingEpoch(p.fx);
         if (!p.isCurrent(this) || this.conn !== conn || conn === undefined) return;
         p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
         const held = this.heldDuringNewLeader ?? [];
@@ -318,6 +327,6 @@ export class LearnerRole {
   /** The log made these durable: a follower ACKs each proposal. */
   onDurable(txns: Txn[]): void {
     if (this.kind === 'OBSERVING' || this.phase !== 'BROADCAST' || this.conn === undefined || hasBug(this.p.cfg.bugs, 'ack-before-fsync')) return;
-    for (const t of txns) if (this.pending.some((x) => compareZxid(x.zxid, t.zxid) === 0)) this.p.send(this.conn, { t: 'ACK', zxid: t.zxid });
+    for (const t of txns) if (this.awaitingAck.delete(zxidKey(t.zxid))) this.p.send(this.conn, { t: 'ACK', zxid: t.zxid });
   }
 }

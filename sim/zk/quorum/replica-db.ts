@@ -17,6 +17,13 @@ import { compareZxid, formatZxid, ZERO_ZXID, type Zxid } from '../zxid.js';
 export const TXN_LOG = 'txnlog';
 export const ACCEPTED_EPOCH = 'acceptedEpoch';
 export const CURRENT_EPOCH = 'currentEpoch';
+/**
+ * The marker a learner creates before taking its synced history and currentEpoch to disk at
+ * NEWLEADER, and removes once currentEpoch is written (Learner.syncWithLeader). A restart that
+ * finds it with a log ahead of currentEpoch knows the write was interrupted and completes it
+ * (QuorumPeer.loadDataBase); without it such a server would refuse to start for ever.
+ */
+export const UPDATING_EPOCH = 'updatingEpoch';
 
 function snapshotFile(z: Zxid): string {
   return `snapshot.${z.epoch.toString(16).padStart(8, '0')}${z.counter.toString(16).padStart(8, '0')}`;
@@ -70,12 +77,19 @@ export class ReplicaDb {
     const db = new ReplicaDb(commitLogCount);
     // Epoch files are replaced atomically in ZooKeeper (temp file + rename): here each is a small log
     // whose last intact record is the value, so a torn write leaves the previous value.
+    // Bit rot in the newest record, though, is an unreadable file: ZooKeeper will not start on it.
+    const unreadable: string[] = [];
     const epoch = (name: string): number | undefined => {
-      const records = disk.readLog(name).filter((r) => r.ok);
+      const all = disk.readLog(name);
+      const lastRecord = all.at(-1);
+      if (lastRecord !== undefined && !lastRecord.ok && lastRecord.reason === 'checksum') unreadable.push(name);
+      const records = all.filter((r) => r.ok);
       return records.length === 0 ? undefined : ((records.at(-1) as { data: unknown }).data as number);
     };
     const a = epoch(ACCEPTED_EPOCH);
     const c = epoch(CURRENT_EPOCH);
+    if (unreadable.length > 0) return { db, problem: `cannot read ${unreadable.join(' and ')}: the file fails its checksum` };
+    const updating = disk.readLog(UPDATING_EPOCH).some((r) => r.ok);
     for (const name of disk.files().filter((f) => f.startsWith('snapshot.')).sort()) {
       const r = disk.readFile(name);
       if (r === undefined || !r.ok || r.data === null) continue; // unreadable, or retired by a TRUNC
@@ -98,6 +112,12 @@ export class ReplicaDb {
     // A missing epoch file reads as the epoch of the last logged zxid (QuorumPeer.loadDataBase).
     db.acceptedEpoch = a ?? last.epoch;
     db.currentEpoch = c ?? last.epoch;
+    if (last.epoch > db.currentEpoch && updating) {
+      db.currentEpoch = last.epoch;
+      fx.push({ kind: 'append', file: CURRENT_EPOCH, record: last.epoch, ref: 'db:epoch' }, { kind: 'fsync', file: CURRENT_EPOCH, ref: 'db:epoch' });
+    }
+    // Done at boot before anything else reaches the disk, which runs operations in order.
+    if (updating) fx.push({ kind: 'truncate', file: UPDATING_EPOCH, length: 0, ref: 'db:truncate' });
     db.durableCurrentEpoch = db.currentEpoch;
     if (db.acceptedEpoch < db.currentEpoch) return { db, problem: `acceptedEpoch ${db.acceptedEpoch} is less than currentEpoch ${db.currentEpoch}` };
     // ZooKeeper refuses to start when its log runs ahead of the epoch it accepted.
@@ -294,6 +314,16 @@ export class ReplicaDb {
     this.continuations.set(ref, then);
     this.epochWrites.set(ref, { file, value });
     fx.push({ kind: 'append', file, record: value, ref: 'db:epoch' }, { kind: 'fsync', file, ref });
+  }
+
+  /** NEWLEADER: the history and currentEpoch are about to be written (see UPDATING_EPOCH). */
+  markUpdatingEpoch(fx: Fx): void {
+    fx.push({ kind: 'append', file: UPDATING_EPOCH, record: 1, ref: 'db:epoch' }, { kind: 'fsync', file: UPDATING_EPOCH, ref: 'db:epoch' });
+  }
+
+  /** currentEpoch is durable: the marker goes. */
+  clearUpdatingEpoch(fx: Fx): void {
+    fx.push({ kind: 'truncate', file: UPDATING_EPOCH, length: 0, ref: 'db:truncate' });
   }
 
   /** A role ended: its pending continuations must not run in the next one. */
