@@ -368,3 +368,19 @@ describe('committed states follow a leader that started from a snapshot', () => 
     expect(v['zab-invariants'].status).toBe('pass');
   });
 });
+
+describe('committed states count a leader\'s history only once it is established', () => {
+  it('regression: a leader that synced its history but never reached broadcast committed none of it (explore seed 521)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { parseScenario } = await import('../sim/scenario/load.js');
+    const { runScenario } = await import('../sim/scenario/simulation.js');
+    const { ROOT } = await import('./helpers/cli.js');
+    const file = join(ROOT, 'test', 'fixtures', 'unestablished-leader-history.json');
+    const r = runScenario(parseScenario(readFileSync(file, 'utf8'), file));
+    const v = Object.fromEntries(r.verdicts.map((x) => [x.check, x]));
+    expect(v['zk-sessions'].status, v['zk-sessions'].violations.join('\n')).toBe('pass');
+    expect(v['zab-invariants'].status).toBe('pass');
+    expect(v.linearizability.status).toBe('pass');
+  });
+});

@@ -61,6 +61,8 @@ export class ZabInvariants implements Monitor {
    */
   private readonly deliverable = new Set<number>();
   private readonly adopted = new Set<number>();
+  /** Epochs whose leader reached broadcast: its initial history is committed. */
+  private readonly established = new Set<number>();
   /** zxids some learner delivered (applied as a follower or observer), for PrimaryIntegrity. */
   private readonly delivered: Zxid[] = [];
   private readonly deliveredKeys = new Set<number>();
@@ -150,19 +152,15 @@ export class ZabInvariants implements Monitor {
         }
         c.last = a.zxid;
       }
+      // A leader past discovery syncs its history to learners, who may apply it (Integrity allows
+      // that); it is committed only once a quorum acknowledged NEWLEADER and the leader broadcasts.
       if (role.kind === 'LEADING' && role.epoch !== undefined && role.phase !== 'DISCOVERY' && !this.adopted.has(role.epoch)) {
         this.adopted.add(role.epoch);
-        for (const a of db.applied) if (a.gen === db.generation) this.deliverable.add(zxidKey(a.zxid));
-        // A tree loaded from a snapshot holds txns no applied entry of this incarnation shows. Those
-        // of the snapshot's own epoch are exactly that epoch's txns up to it (one leader issued them
-        // in order); older ones came from an established leader's history, already deliverable.
-        const base = db.snapshotZxid;
-        if (base.epoch > 0 || base.counter > 0) {
-          for (const key of this.meaning.keys()) {
-            const z = { epoch: Math.floor(key / 4294967296), counter: key % 4294967296 };
-            if (z.epoch === base.epoch && z.counter <= base.counter) this.deliverable.add(key);
-          }
-        }
+        for (const key of this.historyKeys(db)) this.deliverable.add(key);
+      }
+      if (leading && role.epoch !== undefined && !this.established.has(role.epoch)) {
+        this.established.add(role.epoch);
+        for (const key of this.historyKeys(db)) this.committedKeys.add(key);
       }
       // ProcessConsistency: a server that starts serving clients holds only committed transactions.
       const serving = role.phase === 'BROADCAST' && (leading || learning);
@@ -189,7 +187,7 @@ export class ZabInvariants implements Monitor {
   committedTxns(): { zxid: Zxid; body: TxnBody }[] {
     const out: { zxid: Zxid; body: TxnBody }[] = [];
     for (const [key, m] of this.meaning) {
-      if (this.deliverable.has(key) || this.committedKeys.has(key)) out.push({ zxid: { epoch: Math.floor(key / 4294967296), counter: key % 4294967296 }, body: m.body });
+      if (this.committedKeys.has(key)) out.push({ zxid: { epoch: Math.floor(key / 4294967296), counter: key % 4294967296 }, body: m.body });
     }
     return out.sort((a, b) => compareZxid(a.zxid, b.zxid));
   }
@@ -245,6 +243,24 @@ export class ZabInvariants implements Monitor {
       if (held * 2 > voters.length) return;
     }
     this.fail({ invariant: 'EpochDurability', nodes: [leader], detail: `leader ${leader} established epoch ${epoch} while only ${held} of ${voters.length} voters had it as currentEpoch on disk (${missing.join(', ')})` });
+  }
+
+  /**
+   * A leader's history: what its tree holds. A tree loaded from a snapshot holds txns no applied
+   * entry of this incarnation shows; those of the snapshot's own epoch are exactly that epoch's
+   * txns up to it (one leader issued them in order), and older ones came from an earlier
+   * established leader's history, already counted.
+   */
+  private historyKeys(db: PeerState['peer']['db']): number[] {
+    const keys: number[] = [];
+    for (const a of db.applied) if (a.gen === db.generation) keys.push(zxidKey(a.zxid));
+    const base = db.snapshotZxid;
+    if (base.epoch > 0 || base.counter > 0) {
+      for (const key of this.meaning.keys()) {
+        if (Math.floor(key / 4294967296) === base.epoch && key % 4294967296 <= base.counter) keys.push(key);
+      }
+    }
+    return keys;
   }
 
   /** How many times the monitor looked at the servers (0: it never ran, so it knows nothing). */
