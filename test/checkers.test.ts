@@ -101,3 +101,28 @@ describe('ping-pong checks', () => {
     expect(judge(new PingPongDurability(), [[0, note('s1', { durable: 10 })], [5, note('s1', { recovered: 9 })]]).status).toBe('fail');
   });
 });
+
+describe('ensemble liveness needs time after its deadline', () => {
+  it('a run ending exactly at heal + settleTicks is not judged (unknown), a longer one is', async () => {
+    const { runScenario } = await import('../sim/scenario/simulation.js');
+    const { validateScenario } = await import('../sim/scenario/load.js');
+    const mk = (durationTicks: number) =>
+      validateScenario(
+        {
+          version: 1,
+          name: 'boundary',
+          seed: 1,
+          durationTicks,
+          servers: 3,
+          protocol: { kind: 'zookeeper', tickTimeMs: 500, load: { writesPerSecond: 20 } },
+          faults: [{ at: 1000, kind: 'crash', node: 's1', mode: 'process', restartAfterTicks: 1000 }],
+          checks: { liveness: { settleTicks: 5000 } },
+        },
+        'boundary',
+      );
+    const verdict = (d: number) => runScenario(mk(d)).verdicts.find((v) => v.check === 'liveness')!;
+    expect(verdict(7000).status).toBe('unknown');
+    expect(verdict(7000).summary).toMatch(/need more than 5000/);
+    expect(verdict(9000).status).toBe('pass');
+  });
+});

@@ -43,8 +43,9 @@ export class EnsembleLiveness implements Checker {
     if (end === undefined) return { check, status: 'unknown', summary: 'the trace has no end event', violations: [] };
     if (!end.healed) return { check, status: 'unknown', summary: `faults still active at the end (${end.active.join(', ')}); liveness not judged`, violations: [] };
     const deadline = this.quietFrom + this.settleTicks;
-    if (end.at < deadline) {
-      return { check, status: 'unknown', summary: `only ${end.at - this.quietFrom} quiet ticks after the last fault (at ${this.quietFrom}); need ${this.settleTicks} to judge`, violations: [] };
+    // Judging needs time after the deadline: a run ending exactly there cannot show a commit after it.
+    if (end.at <= deadline) {
+      return { check, status: 'unknown', summary: `only ${end.at - this.quietFrom} quiet ticks after the last fault (at ${this.quietFrom}); need more than ${this.settleTicks} to judge`, violations: [] };
     }
     const problems: string[] = [];
     const roles = this.servers.map((n) => {

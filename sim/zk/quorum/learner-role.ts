@@ -27,6 +27,8 @@ export class LearnerRole {
   conn: ConnId | undefined;
   newEpoch: number | undefined;
   private tries = 0;
+  /** When the connect tries' shared budget (initLimit ticks from the first) runs out. */
+  private connectDeadline: number | undefined;
   private connectRef: string | undefined;
   /** Nothing came from the leader on this connection yet. */
   private heardFromLeader = false;
@@ -66,11 +68,17 @@ export class LearnerRole {
     this.connect();
   }
 
+  /**
+   * All connect tries share one budget of initLimit ticks (Learner.LeaderConnector: each try gets
+   * what is left of it, and it stops when less than the retry delay is left), so a follower of an
+   * unreachable leader looks again after initLimit ticks, not five times that.
+   */
   private connect(): void {
     const p = this.p;
     this.tries++;
+    this.connectDeadline ??= p.ctx.now + p.cfg.initLimit * p.cfg.tickTimeMs;
     this.connectRef = `zab:connect:${this.tries}`;
-    p.fx.push({ kind: 'connect', to: nodeOf(p.cfg, this.leaderSid), port: QUORUM_PORT, ref: this.connectRef, timeoutTicks: p.cfg.initLimit * p.cfg.tickTimeMs });
+    p.fx.push({ kind: 'connect', to: nodeOf(p.cfg, this.leaderSid), port: QUORUM_PORT, ref: this.connectRef, timeoutTicks: Math.max(1, this.connectDeadline - p.ctx.now) });
   }
 
   ownsRef(ref: string): boolean {
@@ -89,7 +97,8 @@ export class LearnerRole {
 
   onConnectFailed(): void {
     this.connectRef = undefined;
-    if (this.tries >= CONNECT_TRIES) {
+    const left = (this.connectDeadline ?? 0) - this.p.ctx.now;
+    if (this.tries >= CONNECT_TRIES || left <= CONNECT_RETRY_MS) {
       this.p.goLooking(`cannot connect to leader s${this.leaderSid} after ${this.tries} tries`);
       return;
     }

@@ -55,6 +55,8 @@ export class ReplicaDb {
   private gen = 0;
   acceptedEpoch = 0;
   currentEpoch = 0;
+  /** What the last TRUNC this incarnation obeyed removed: the log after `to`, up to `upTo` (for the invariant monitors). */
+  truncated: { to: Zxid; upTo: Zxid } | undefined;
   /** The currentEpoch a restart would read (written and fsynced), for the invariant monitors. */
   durableCurrentEpoch = 0;
   /** Epoch-file writes in flight, by fsync ref: kept apart from the continuations, which a role end drops. */
@@ -259,6 +261,7 @@ export class ReplicaDb {
     let keep = this.log.length;
     while (keep > 0 && compareZxid(this.log[keep - 1].zxid, zxid) > 0) keep--;
     if (keep === this.log.length) return;
+    this.truncated = { to: zxid, upTo: this.log[this.log.length - 1].zxid };
     this.log.length = keep;
     this.durableCount = Math.min(this.durableCount, keep);
     for (const w of this.durableWaiters) w.length = Math.min(w.length, keep);
