@@ -71,3 +71,10 @@ export { checkTraceEvents, traceChecks } from './check/trace/index.js';
 // Planted bugs and the explorer.
 export { PLANTED_BUGS, BUG_NAMES, hasBug, isBugName, type BugName } from './bugs/catalog.js';
 export { DEFAULT_EXPLORE_BASE } from './explore/default-base.js';
+export { exploreRun, concreteScenario, type RunSummary } from './explore/explore-run.js';
+export { shrinkScenario, shrinkSeed, ddmin, type ShrinkResult } from './explore/shrink.js';
+export { huntBug, type HuntResult } from './explore/bug-hunt.js';
+export { buildReport, mergeReports, type ExploreReport } from './explore/report.js';
+export { shardSeeds, parseShard, type Shard } from './explore/seeds.js';
+export { PROBES, ProbeCounter, type ProbeName } from './explore/probes.js';
+export { exploreReportHtml } from './explore/html-report.js';
