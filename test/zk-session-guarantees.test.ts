@@ -15,6 +15,7 @@ import { judgeSessions } from '../sim/check/zk-history/session-guarantees.js';
 import { znodeHistory } from '../sim/check/zk-history/znode-history.js';
 import type { TxnBody } from '../sim/zk/txn.js';
 import { formatZxid, zxid } from '../sim/zk/zxid.js';
+import { runFixture } from './helpers/fixture.js';
 
 const S1 = '0x0100000000000001';
 const S2 = '0x0100000000000002';
@@ -355,30 +356,16 @@ describe('znodeHistory', () => {
 });
 
 describe('committed states follow a leader that started from a snapshot', () => {
-  it('regression: txns of the snapshot epoch in a new leader\'s loaded tree are committed by its epoch (swarm seed 126)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { parseScenario } = await import('../sim/scenario/load.js');
-    const { runScenario } = await import('../sim/scenario/simulation.js');
-    const { ROOT } = await import('./helpers/cli.js');
-    const file = join(ROOT, 'test', 'fixtures', 'snapshot-leader-adoption.json');
-    const r = runScenario(parseScenario(readFileSync(file, 'utf8'), file));
-    const v = Object.fromEntries(r.verdicts.map((x) => [x.check, x]));
+  it('regression: txns of the snapshot epoch in a new leader\'s loaded tree are committed by its epoch (swarm seed 126)', () => {
+    const v = runFixture('snapshot-leader-adoption.json');
     expect(v['zk-sessions'].status, v['zk-sessions'].summary).toBe('pass');
     expect(v['zab-invariants'].status).toBe('pass');
   });
 });
 
 describe('committed states count a leader\'s history only once it is established', () => {
-  it('regression: a leader that synced its history but never reached broadcast committed none of it (explore seed 521)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { parseScenario } = await import('../sim/scenario/load.js');
-    const { runScenario } = await import('../sim/scenario/simulation.js');
-    const { ROOT } = await import('./helpers/cli.js');
-    const file = join(ROOT, 'test', 'fixtures', 'unestablished-leader-history.json');
-    const r = runScenario(parseScenario(readFileSync(file, 'utf8'), file));
-    const v = Object.fromEntries(r.verdicts.map((x) => [x.check, x]));
+  it('regression: a leader that synced its history but never reached broadcast committed none of it (explore seed 521)', () => {
+    const v = runFixture('unestablished-leader-history.json');
     expect(v['zk-sessions'].status, v['zk-sessions'].violations.join('\n')).toBe('pass');
     expect(v['zab-invariants'].status).toBe('pass');
     expect(v.linearizability.status).toBe('pass');

@@ -25,9 +25,8 @@ export interface SweepSpec {
   shrinkRuns: number;
 }
 
-/** One failing seed, shrunk. */
-export interface ShrunkFailure {
-  seed: number;
+/** What a shrink did: the check it kept failing and the sizes before and after. */
+export interface ShrinkFigures {
   /** The check the shrink kept failing (the seed's most telling failed check). */
   check: string;
   /** `<check>-<hash of the shrunk scenario>`: failures that shrink alike are one failure. */
@@ -41,18 +40,15 @@ export interface ShrunkFailure {
   exhausted: boolean;
 }
 
-export interface FailureGroup {
-  signature: string;
-  check: string;
+/** One failing seed, shrunk. */
+export interface ShrunkFailure extends ShrinkFigures {
+  seed: number;
+}
+
+/** Failing seeds that shrank to the same scenario (figures of the first). */
+export interface FailureGroup extends ShrinkFigures {
   /** Shrunk seeds that reduced to this scenario, smallest first; the repro came from the first. */
   seeds: number[];
-  first?: string;
-  faultsBefore: number;
-  faultsAfter: number;
-  opsBefore: number;
-  opsAfter: number;
-  shrinkRuns: number;
-  exhausted: boolean;
   /** Its directory under the output: repro.json (shrunk), original.json, trace.ndjson. */
   dir: string;
 }
@@ -135,17 +131,10 @@ export function buildReport(zksim: string, spec: SweepSpec, shards: number, rows
       g.seeds.push(s.seed);
       continue;
     }
+    const { seed, ...figures } = s;
     groups.set(s.signature, {
-      signature: s.signature,
-      check: s.check,
-      seeds: [s.seed],
-      ...(s.first === undefined ? {} : { first: s.first }),
-      faultsBefore: s.faultsBefore,
-      faultsAfter: s.faultsAfter,
-      opsBefore: s.opsBefore,
-      opsAfter: s.opsAfter,
-      shrinkRuns: s.shrinkRuns,
-      exhausted: s.exhausted,
+      ...figures,
+      seeds: [seed],
       dir: `failures/${s.signature}`,
     });
   }

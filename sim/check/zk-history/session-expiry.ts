@@ -16,6 +16,7 @@ import type { TraceEvent } from '../../kernel/trace/events.js';
 import { CLIENT_PORT, type ClientMsg, type ServerMsg } from '../../zk/wire.js';
 import { QUORUM_PORT } from '../../zk/quorum/packets.js';
 import { Violations, type Checker, type Verdict } from '../verdict.js';
+import { InFlight } from '../in-flight.js';
 
 interface Heard {
   at: number;
@@ -32,7 +33,7 @@ export class SessionExpiry implements Checker {
   readonly name = 'zk-session-expiry';
   private readonly v = new Violations();
   /** Client → server messages, and the sessions a PING reply vouches for, until delivered. */
-  private readonly sent = new Map<number, { kind: 'client'; conn: number; what: string } | { kind: 'pingreply'; sessions: Map<string, Heard> } | { kind: 'revalidate'; session: string }>();
+  private readonly sent = new InFlight<{ kind: 'client'; conn: number; what: string } | { kind: 'pingreply'; sessions: Map<string, Heard> } | { kind: 'revalidate'; session: string }>();
   /** Client connection → the server and session of its handshake, as the server answered it. */
   private readonly serverConn = new Map<number, { server: string; session: string; client: string }>();
   private readonly timeouts = new Map<string, number>();
@@ -49,18 +50,13 @@ export class SessionExpiry implements Checker {
     switch (e.kind) {
       case 'send':
         return this.onSend(e);
-      case 'duplicate': {
-        const m = this.sent.get(e.of);
-        if (m !== undefined) this.sent.set(e.msgId, m);
-        return;
-      }
+      case 'duplicate':
       case 'drop':
-        this.sent.delete(e.msgId);
+        this.sent.arrived(e);
         return;
       case 'deliver': {
-        const m = this.sent.get(e.msgId);
+        const m = this.sent.arrived(e);
         if (m === undefined) return;
-        this.sent.delete(e.msgId);
         if (m.kind === 'client') this.clientMessage(e.to, m.conn, m.what, e.at);
         else if (m.kind === 'revalidate') this.hear(e.to, m.session, { at: e.at, how: `a REVALIDATE from ${e.from}` });
         else for (const [session, h] of m.sessions) this.hear(e.to, session, { at: e.at, how: `${e.from}'s PING reply (${h.how} at ${h.at})` });
@@ -91,18 +87,18 @@ export class SessionExpiry implements Checker {
         this.serverConn.set(e.conn, { server: e.from, session: msg.sessionId, client: e.to });
         this.timeouts.set(msg.sessionId, msg.timeoutMs);
       } else if (msg.t === 'ping' || msg.t === 'request') {
-        this.sent.set(e.msgId, { kind: 'client', conn: e.conn, what: msg.t === 'ping' ? 'a ping' : `a ${msg.req.op} request` });
+        this.sent.track(e.msgId, { kind: 'client', conn: e.conn, what: msg.t === 'ping' ? 'a ping' : `a ${msg.req.op} request` });
       }
       return;
     }
     if (e.port !== QUORUM_PORT) return;
     const pk = e.msg as { t?: string; sessionId?: string };
-    if (pk.t === 'REVALIDATE' && pk.sessionId !== undefined) this.sent.set(e.msgId, { kind: 'revalidate', session: pk.sessionId });
+    if (pk.t === 'REVALIDATE' && pk.sessionId !== undefined) this.sent.track(e.msgId, { kind: 'revalidate', session: pk.sessionId });
     if (pk.t !== 'PINGREPLY') return;
     // Whatever the reply lists, it should vouch for every session the follower heard from since its last one.
     const r = this.relay.get(e.from);
     this.relay.delete(e.from);
-    if (r !== undefined && r.gen === this.genOf(e.from) && r.sessions.size > 0) this.sent.set(e.msgId, { kind: 'pingreply', sessions: r.sessions });
+    if (r !== undefined && r.gen === this.genOf(e.from) && r.sessions.size > 0) this.sent.track(e.msgId, { kind: 'pingreply', sessions: r.sessions });
   }
 
   private clientMessage(server: string, conn: number, what: string, at: number): void {

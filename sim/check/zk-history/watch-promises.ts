@@ -15,6 +15,7 @@
 import type { TraceEvent } from '../../kernel/trace/events.js';
 import { CLIENT_PORT, type ClientMsg, type ClientRequest, type ServerMsg } from '../../zk/wire.js';
 import { Violations, type Checker, type Verdict } from '../verdict.js';
+import { InFlight } from '../in-flight.js';
 
 type Table = 'data' | 'exist' | 'child';
 
@@ -45,7 +46,7 @@ export class WatchPromises implements Checker {
   readonly name = 'zk-watches';
   private readonly v = new Violations();
   /** Client-port messages sent and not delivered or dropped yet. */
-  private readonly sent = new Map<number, { conn: number; msg: ClientMsg | ServerMsg }>();
+  private readonly sent = new InFlight<{ conn: number; msg: ClientMsg | ServerMsg }>();
   /** Connection → the session its handshake answered, as the client learned it. */
   private readonly connSession = new Map<number, string>();
   /** Connection → its client and the requests that set or change watches, by xid, until their reply comes. */
@@ -61,21 +62,16 @@ export class WatchPromises implements Checker {
         if (e.port !== CLIENT_PORT || e.conn === undefined) return;
         const msg = e.msg as ClientMsg | ServerMsg;
         if (msg.t === 'request') this.clientSends(e.from, e.conn, msg.xid, msg.req, e.at, e.seq);
-        if (msg.t === 'connected' || msg.t === 'reply' || msg.t === 'event') this.sent.set(e.msgId, { conn: e.conn, msg });
+        if (msg.t === 'connected' || msg.t === 'reply' || msg.t === 'event') this.sent.track(e.msgId, { conn: e.conn, msg });
         return;
       }
-      case 'duplicate': {
-        const m = this.sent.get(e.of);
-        if (m !== undefined) this.sent.set(e.msgId, m);
-        return;
-      }
+      case 'duplicate':
       case 'drop':
-        this.sent.delete(e.msgId);
+        this.sent.arrived(e);
         return;
       case 'deliver': {
-        const m = this.sent.get(e.msgId);
+        const m = this.sent.arrived(e);
         if (m === undefined) return;
-        this.sent.delete(e.msgId);
         this.clientReceives(e.to, m.conn, m.msg as ServerMsg, e.at, e.seq);
         return;
       }
