@@ -38,7 +38,7 @@ export class ZkLinearizability implements Checker {
     const writes = znodeHistory(this.history.ops, this.history.closes, { name: this.scenarioName, withReads: 'none' });
     const r = checkHistory(writes, { maxSteps: LIN_STEP_BUDGET });
     const counts = countOutcomes(writes);
-    const what = `${counts.total} writes on ${r.partitions} znodes (${counts.ok} ok, ${counts.fail} failed, ${counts.pending} sent but unanswered: outcome unknown; ${counts.expire} ephemeral removals by session closes)`;
+    const what = `${counts.total} writes on ${r.partitions} znodes (${counts.ok} ok, ${counts.fail} failed, ${counts.pending} sent but unanswered: outcome unknown; ${counts.expire} session-close proposals, committed or not)`;
     if (r.verdict === 'unknown') return { check, status: 'unknown', summary: `gave up on ${what} after ${r.steps} search steps (znode ${r.failedKey})`, violations: [] };
     if (r.verdict === 'not-linearizable') {
       return { check, status: 'fail', summary: `writes are not linearizable: ${failure(writes, r)}`, violations: [failure(writes, r)] };
