@@ -123,6 +123,24 @@ describe('crashes and the disk', () => {
     expect(fsyncTime(true)).toBe(240);
   });
 
+  it('a slow disk slows only the work done before the fault ends: the queue drains at normal speed after it', () => {
+    // Two appends (1 tick each) and an fsync (10) submitted at 10 while the disk is 20x slower until 50:
+    // 40 ticks of slow time do 2 ticks of work, and the remaining 10 ticks run at normal speed.
+    const p = probe({
+      nodes: ['s1'],
+      disk: { fsyncLatency: { minTicks: 10, maxTicks: 10 }, appendLatency: { minTicks: 1, maxTicks: 1 } },
+      faults: [{ at: 0, kind: 'slow-disk', node: 's1', factor: 20, durationTicks: 50 }],
+      script: { s1: [{ at: 10, step: writer(2, 2) }] },
+    });
+    p.run(10_000);
+    const done = p.inputs('s1', 'disk-done');
+    expect(done.map((d) => [d.input.op, d.at])).toEqual([
+      ['append', 30],
+      ['append', 50],
+      ['fsync', 60],
+    ]);
+  });
+
   it('a process crash closes its connections at once; data it sent first still arrives before the close', () => {
     const p = probe({
       faults: [{ at: 200, kind: 'crash', node: 's1', mode: 'process' }],

@@ -162,12 +162,31 @@ describe('ZabInvariants fails what breaks ZAB', () => {
     const { world, servers } = fakeWorld([a, f, b]);
     const inv = new ZabInvariants(world, servers);
     inv.check();
-    apply(f, z(1, 1), 'create /x'); // delivered by a learner during the sync
+    apply(f, z(1, 1), 'create /x'); // applied by a learner during the sync…
+    inv.check();
+    f.role = { kind: 'FOLLOWING', phase: 'BROADCAST', leaderSid: 1 }; // …and delivered once it serves
     inv.check();
     a.role = { kind: 'LOOKING' };
     b.role = { kind: 'LEADING', phase: 'BROADCAST', epoch: 2 };
     inv.check();
     expect(inv.finish().violations[0]).toMatch(/^PrimaryIntegrity.*lacks 0x100000001, which a learner delivered/);
+  });
+
+  it('PrimaryIntegrity: what a learner applied in a sync it never finished was not delivered (explore seed 4567)', () => {
+    const a: FakePeer = { sid: 1, role: { kind: 'LEADING', phase: 'SYNCHRONIZATION', epoch: 1 }, db: db() };
+    const f: FakePeer = { sid: 2, role: { kind: 'FOLLOWING', phase: 'SYNCHRONIZATION', leaderSid: 1 }, db: db() };
+    const b: FakePeer = { sid: 3, role: { kind: 'LOOKING' }, db: db() };
+    apply(a, z(1, 1), 'create /x');
+    const { world, servers } = fakeWorld([a, f, b]);
+    const inv = new ZabInvariants(world, servers);
+    inv.check();
+    apply(f, z(1, 1), 'create /x'); // the leader is never established: f never serves it
+    inv.check();
+    a.role = { kind: 'LOOKING' };
+    f.role = { kind: 'LOOKING' };
+    b.role = { kind: 'LEADING', phase: 'BROADCAST', epoch: 2 };
+    inv.check();
+    expect(inv.finish().violations).toEqual([]);
   });
 
   it('CommitConsistency: a follower applied something its leader\'s history has otherwise', () => {
@@ -284,5 +303,23 @@ describe('CommitDurability and ACKs from before a TRUNC', () => {
     const zab = runFixture('stale-ack-after-trunc.json')['zab-invariants'];
     expect(zab.status, zab.violations.join('\n')).toBe('pass');
     expect(zab.summary).toMatch(/\d+ commit\(s\) counted a learner's ACK from before its TRUNC/);
+  });
+});
+
+describe('regressions found by zksim explore', () => {
+  it('a leader that syncs its history and loses its role in one step: the learner delivered its initial history (seed 6339)', () => {
+    const v = runFixture('leader-history-lost-role.json');
+    expect(v['zab-invariants'].status, v['zab-invariants'].violations.join('\n')).toBe('pass');
+  });
+
+  it('txns applied in a sync that never finished were not delivered: a later leader may lack them (seed 4567)', () => {
+    const v = runFixture('sync-never-finished.json');
+    expect(v['zab-invariants'].status, v['zab-invariants'].violations.join('\n')).toBe('pass');
+  });
+
+  it('a disk backlog built while slow drains at normal speed once the slow-disk fault ends (seed 7567)', () => {
+    const v = runFixture('slow-disk-backlog.json');
+    expect(v.liveness.status, v.liveness.violations.join('\n')).toBe('pass');
+    expect(v['zab-invariants'].status).toBe('pass');
   });
 });

@@ -65,7 +65,7 @@ export class ZabInvariants implements Monitor {
   private staleAckCommits = 0;
   /** Epochs whose leader reached broadcast: its initial history is committed. */
   private readonly established = new Set<number>();
-  /** zxids some learner delivered (applied as a follower or observer), for PrimaryIntegrity. */
+  /** zxids some learner delivered (applied while serving as a follower or observer), for PrimaryIntegrity. */
   private readonly delivered: Zxid[] = [];
   private readonly deliveredKeys = new Set<number>();
   /** The trace position of the first violation, for the report (when a trace is recorded). */
@@ -127,12 +127,12 @@ export class ZabInvariants implements Monitor {
           this.deliverable.add(zxidKey(a.zxid));
           this.checkCommitDurable(node, a.zxid, peer.cfg);
         }
-        if (learning && !this.deliveredKeys.has(zxidKey(a.zxid))) {
-          this.deliveredKeys.add(zxidKey(a.zxid));
-          this.delivered.push(a.zxid);
-        }
+        // Delivery is what a learner applies once it serves (what it applied while syncing is
+        // counted when it starts serving, below): a sync whose leader was never established
+        // delivered nothing, and a later leader may rightly lack it.
+        if (learning && role.phase === 'BROADCAST') this.deliver(a.zxid);
         // Integrity: a learner applies only what a leader committed (a replay at boot is not delivery).
-        if (learning && !this.deliverable.has(zxidKey(a.zxid)) && compareZxid(a.zxid, this.firstWatched) > 0) {
+        if (learning && !this.deliverable.has(zxidKey(a.zxid)) && compareZxid(a.zxid, this.firstWatched) > 0 && !this.fromLeaderHistory(peer, a.zxid)) {
           this.fail({ invariant: 'Integrity', nodes: [node], detail: `${node} applied ${formatZxid(a.zxid)} ${JSON.stringify(a.body)}, which no leader committed` });
         }
         if (a.gen !== c.gen) {
@@ -166,7 +166,10 @@ export class ZabInvariants implements Monitor {
       }
       // ProcessConsistency: a server that starts serving clients holds only committed transactions.
       const serving = role.phase === 'BROADCAST' && (leading || learning);
-      if (serving && !c.serving) this.checkServes(node, db);
+      if (serving && !c.serving) {
+        this.checkServes(node, db);
+        if (learning) for (const a of db.applied) if (a.gen === db.generation) this.deliver(a.zxid);
+      }
       c.serving = serving;
       if (leading && role.epoch !== undefined) {
         const prev = this.leaders.get(role.epoch);
@@ -266,6 +269,28 @@ export class ZabInvariants implements Monitor {
       if (held * 2 > voters.length) return;
     }
     this.fail({ invariant: 'EpochDurability', nodes: [leader], detail: `leader ${leader} established epoch ${epoch} while only ${held} of ${voters.length} voters had it as currentEpoch on disk (${missing.join(', ')})` });
+  }
+
+  private deliver(z: Zxid): void {
+    const key = zxidKey(z);
+    if (this.deliveredKeys.has(key)) return;
+    this.deliveredKeys.add(key);
+    this.delivered.push(z);
+  }
+
+  /**
+   * Whether the leader this learner follows holds `z` in its history. A leader can sync its
+   * history and lose its role within one kernel event (a paused leader handling its backlog), so
+   * the monitor may never see it past discovery to adopt that history; the learner applying it is
+   * still delivering the new leader's initial history, which ZAB allows.
+   */
+  private fromLeaderHistory(learner: PeerState['peer'], z: Zxid): boolean {
+    const sid = (learner.role as { leaderSid?: number }).leaderSid;
+    const entry = sid === undefined ? undefined : learner.cfg.servers.find((s) => s.sid === sid);
+    const leader = entry === undefined ? undefined : (this.world.stateOf(entry.node) as PeerState | undefined)?.peer;
+    if (leader === undefined) return false;
+    const key = zxidKey(z);
+    return this.historyKeys(leader.db).includes(key);
   }
 
   /**

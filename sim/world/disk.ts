@@ -67,7 +67,7 @@ export class NodeDisk {
   private readonly files = new Map<string, StoredFile>();
   private busyUntil = 0;
   /** Active fault ids: overlapping faults each hold the disk slow or full until they end. */
-  private readonly slowFaults = new Map<number, number>();
+  private readonly slowFaults = new Map<number, { factor: number; until: number }>();
   private readonly fullFaults = new Set<number>();
 
   constructor(
@@ -78,7 +78,7 @@ export class NodeDisk {
 
   get slowFactor(): number {
     let factor = 1;
-    for (const f of this.slowFaults.values()) factor = Math.max(factor, f);
+    for (const f of this.slowFaults.values()) factor = Math.max(factor, f.factor);
     return factor;
   }
 
@@ -86,9 +86,10 @@ export class NodeDisk {
     return this.fullFaults.size > 0;
   }
 
-  setSlow(faultId: number, factor: number | null): void {
+  /** A slow-disk fault starts (with the time it is due to end, if it has one) or ends (null). */
+  setSlow(faultId: number, factor: number | null, until = Number.POSITIVE_INFINITY): void {
     if (factor === null) this.slowFaults.delete(faultId);
-    else this.slowFaults.set(faultId, factor);
+    else this.slowFaults.set(faultId, { factor, until });
   }
 
   setFull(faultId: number, full: boolean): void {
@@ -99,9 +100,30 @@ export class NodeDisk {
   /** When an operation submitted now will complete. */
   schedule(now: number, op: DiskOp): number {
     const start = Math.max(now, this.busyUntil);
-    const latency = this.sample(op) * this.slowFactor;
-    this.busyUntil = start + latency;
+    this.busyUntil = this.finishTime(start, this.sample(op));
     return this.busyUntil;
+  }
+
+  /**
+   * When `work` ticks of normal-speed work started at `start` are done: a slow-disk fault slows
+   * only the part of it that runs before the fault is due to end, so a queue that built up while
+   * the disk was slow drains at normal speed afterwards.
+   */
+  private finishTime(start: number, work: number): number {
+    let t = start;
+    let left = work;
+    for (;;) {
+      let factor = 1;
+      let change = Number.POSITIVE_INFINITY;
+      for (const f of this.slowFaults.values()) {
+        if (f.until <= t) continue;
+        factor = Math.max(factor, f.factor);
+        change = Math.min(change, f.until);
+      }
+      if (factor === 1 || left * factor <= change - t) return Math.ceil(t + left * factor);
+      left -= (change - t) / factor;
+      t = change;
+    }
   }
 
   private sample(op: DiskOp): number {

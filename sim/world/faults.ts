@@ -222,7 +222,8 @@ export class FaultInjector {
       case 'slow-disk': {
         const nodes = resolve(spec.node);
         record({ nodes, factor: spec.factor, durationTicks: spec.durationTicks });
-        for (const n of nodes) w.host(n).disk.setSlow(id, spec.factor);
+        const until = spec.durationTicks === undefined ? undefined : w.kernel.now + spec.durationTicks;
+        for (const n of nodes) w.host(n).disk.setSlow(id, spec.factor, until);
         healAfter(spec.durationTicks, () => {
           for (const n of nodes) w.host(n).disk.setSlow(id, null);
         });
