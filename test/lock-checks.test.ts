@@ -43,3 +43,23 @@ describe('lock checks', () => {
     expect(v['lock-progress'].status).toBe('unknown');
   });
 });
+
+describe('lock-exclusion modes', () => {
+  it('a holder whose session the leader already expired: counted under "sessions", a failure under "believed" (explore seed 9640)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { validateScenario } = await import('../sim/scenario/load.js');
+    const { runScenario } = await import('../sim/scenario/simulation.js');
+    const { ROOT } = await import('./helpers/cli.js');
+    const file = join(ROOT, 'test', 'fixtures', 'lock-holder-session-expired.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const verdict = (s: unknown) => runScenario(validateScenario(s, file)).verdicts.find((v) => v.check === 'lock-exclusion')!;
+    const sessions = verdict(json);
+    expect(sessions.status).toBe('pass');
+    expect(sessions.summary).toMatch(/1 overlap\(s\) \(86 ms\) with a holder whose session the leader had already expired/);
+    const { exclusion: _e, ...believedLocks } = json.protocol.locks;
+    const believed = verdict({ ...json, protocol: { ...json.protocol, locks: believedLocks } });
+    expect(believed.status).toBe('fail');
+    expect(believed.violations[0]).toMatch(/l1 .* and l2 .* both believed they held the lock for 86 ms/);
+  });
+});

@@ -36,6 +36,7 @@ interface LocksConfig {
   writes?: number;
   sessionTimeoutMs?: number;
   staggerMs?: number;
+  exclusion?: 'believed' | 'sessions';
 }
 
 /** The ping-pong protocol judges liveness 10 s after the last fault unless told otherwise. */
@@ -164,7 +165,7 @@ const zookeeper: ProtocolEntry = {
     }
     if (resolved.locks !== undefined) {
       const locks = new LockHistory();
-      checkers.push(new LockExclusion(locks), new LockFencing(locks), new LockProgress(locks, run.settleTicks));
+      checkers.push(new LockExclusion(locks, (resolved.locks as LocksConfig).exclusion ?? 'believed'), new LockFencing(locks), new LockProgress(locks, run.settleTicks));
     }
     // Watches and session expiry are judged from what client processes (random-op or lock) sent and got.
     if (clients.length > 0 || resolved.locks !== undefined) checkers.push(new WatchPromises(), new SessionExpiry());

@@ -142,6 +142,11 @@ export const ZooKeeperProtocolSchema = z.strictObject({
       sessionTimeoutMs: positiveTicks.optional(),
       /** l1 asks at once, the others this much later each (so l1 holds first). */
       staggerMs: ticks.optional(),
+      /**
+       * lock-exclusion: `believed` (default) fails on any two clients believing they hold the lock;
+       * `sessions` allows (and counts) a holder whose session the leader had already expired.
+       */
+      exclusion: z.enum(['believed', 'sessions']).optional(),
     })
     .optional(),
 });
