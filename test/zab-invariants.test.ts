@@ -323,3 +323,11 @@ describe('regressions found by zksim explore', () => {
     expect(v['zab-invariants'].status).toBe('pass');
   });
 });
+
+describe('the updatingEpoch marker covers a SNAP sync\'s snapshot', () => {
+  it('a server killed after writing a SNAP snapshot but before currentEpoch starts again (explore seed 10891)', () => {
+    const v = runFixture('snap-before-marker.json');
+    expect(v.liveness.status, v.liveness.summary).toBe('pass');
+    expect(v['zab-invariants'].status).toBe('pass');
+  });
+});

@@ -212,7 +212,12 @@ export class LearnerRole {
     this.phase = 'SYNCHRONIZATION';
     this.syncMode = pk.t;
     if (pk.t === 'TRUNC') p.db.truncateTo(pk.zxid, p.fx);
-    if (pk.t === 'SNAP') p.db.replaceWith(pk.snapshot, pk.sessions, pk.zxid, p.fx);
+    if (pk.t === 'SNAP') {
+      // The snapshot reaches the disk now, ahead of currentEpoch: the updatingEpoch marker goes
+      // first (ZooKeeper takes this snapshot inside the marker's window, at NEWLEADER).
+      p.db.markUpdatingEpoch(p.fx);
+      p.db.replaceWith(pk.snapshot, pk.sessions, pk.zxid, p.fx);
+    }
     p.note(`s${p.sid} syncs by ${pk.t} (${formatZxid(pk.zxid)})`, { zab: 'sync-mode', mode: pk.t, zxid: pk.zxid });
   }
 
