@@ -182,6 +182,7 @@ describe('zksim explore (CLI)', () => {
       [['explore', '--faults', 'meteor'], /--faults: unknown fault kind "meteor"/],
       [['explore', '--inject-bug', 'nope'], /--inject-bug: unknown bug "nope"/],
       [['explore', '--runs', '0'], /--runs: expected an integer ≥ 1/],
+      [['explore', '--duration', '10000'], /--duration 10000: the base's swarm keeps the last 15000 ticks quiet/],
       [['explore', 'merge', '/nonexistent-dir'], /cannot read explore report/],
     ];
     for (const [args, msg] of cases) {

@@ -68,7 +68,14 @@ function positiveInt(value: string, flag: string, min = 1): number {
 export function exploreBase(opts: Pick<ExploreOptions, 'scenario' | 'duration' | 'faults' | 'injectBug'>): Scenario {
   let base: Scenario = opts.scenario === undefined ? DEFAULT_EXPLORE_BASE : loadScenarioFile(opts.scenario);
   const source = opts.scenario ?? '(default explore base)';
-  if (opts.duration !== undefined) base = { ...base, durationTicks: positiveInt(opts.duration, '--duration') };
+  if (opts.duration !== undefined) {
+    const duration = positiveInt(opts.duration, '--duration');
+    const quiet = base.faults !== undefined && !Array.isArray(base.faults) ? base.faults.swarm.quietTicks : undefined;
+    if (quiet !== undefined && quiet >= duration) {
+      throw new UsageError(`--duration ${duration}: the base's swarm keeps the last ${quiet} ticks quiet, which leaves no time for faults; give a --duration above ${quiet}, or a --scenario whose faults.swarm.quietTicks is smaller`);
+    }
+    base = { ...base, durationTicks: duration };
+  }
   const f = opts.faults;
   if (f === 'none') {
     const { faults: _x, ...rest } = base;
