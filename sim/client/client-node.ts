@@ -8,6 +8,7 @@ import type { Effect, Input, NodeId, NodeProgram, Step, StepContext } from '../c
 import type { Random } from '../contract/random.js';
 import type { ZkMsg } from '../zk/wire.js';
 import { SimZkClient, type ClientHost, type SimClientOptions } from './sim-client.js';
+import { StepScope } from './step-scope.js';
 
 export interface ClientProcess {
   readonly node: NodeId;
@@ -38,10 +39,8 @@ export interface ClientNodeOptions {
   app?: ClientCall;
 }
 
-class Process implements ClientProcess, ClientHost {
+class Process extends StepScope<ZkMsg> implements ClientProcess, ClientHost {
   readonly handles: SimZkClient[] = [];
-  private current: Effect<ZkMsg>[] | undefined;
-  private ctx!: StepContext;
   private nextHandle = 0;
   private nextTimer = 0;
   private readonly timers = new Map<string, () => void>();
@@ -49,38 +48,12 @@ class Process implements ClientProcess, ClientHost {
   constructor(
     readonly node: NodeId,
     private readonly options: ClientNodeOptions,
-  ) {}
-
-  /** Runs `fn` as part of a step, collecting the effects it causes. */
-  within(ctx: StepContext, fn: () => void): Effect<ZkMsg>[] {
-    const effects: Effect<ZkMsg>[] = [];
-    this.ctx = ctx;
-    this.current = effects;
-    try {
-      fn();
-    } finally {
-      this.current = undefined;
-    }
-    return effects;
+  ) {
+    super();
   }
 
   effects(): Effect<ZkMsg>[] {
-    if (this.current === undefined) {
-      throw new Error(`client ${this.node} was used outside a step; go through world.call("${this.node}", (proc) => ...)`);
-    }
-    return this.current;
-  }
-
-  now(): number {
-    return this.ctx.now;
-  }
-
-  wallNow(): number {
-    return this.ctx.wallNow;
-  }
-
-  get random(): Random {
-    return this.ctx.random;
+    return this.stepEffects(`client ${this.node} was used outside a step; go through world.call("${this.node}", (proc) => ...)`);
   }
 
   connect(options: Partial<SimClientOptions> = {}): SimZkClient {

@@ -5,9 +5,9 @@
  * fails loudly instead of hanging.
  */
 import type { ConnId, Effect, Input, NodeId, NodeProgram, Step, StepContext } from '../contract/node.js';
-import type { Random } from '../contract/random.js';
 import type { ClientCall, ClientProcess } from '../client/client-node.js';
 import type { SimZkClient } from '../client/sim-client.js';
+import { StepScope } from '../client/step-scope.js';
 import { REDIS_PORT, type RedisCommand, type RedisMsg, type RedisReply } from './redis-server.js';
 
 /** What a Redis lock needs to know about the deployment it runs against. */
@@ -127,10 +127,8 @@ export class RedisConnection {
   }
 }
 
-class Process implements RedisClientProcess, ConnHost {
+class Process extends StepScope<RedisMsg> implements RedisClientProcess, ConnHost {
   readonly handles: readonly SimZkClient[] = [];
-  private current: Effect<RedisMsg>[] | undefined;
-  private ctx!: StepContext;
   private timerSeq = 0;
   private refSeq = 0;
   private idSeq = 0;
@@ -141,35 +139,12 @@ class Process implements RedisClientProcess, ConnHost {
   constructor(
     readonly node: NodeId,
     readonly redis: RedisClientSettings,
-  ) {}
-
-  within(ctx: StepContext, fn: () => void): Effect<RedisMsg>[] {
-    const effects: Effect<RedisMsg>[] = [];
-    this.ctx = ctx;
-    this.current = effects;
-    try {
-      fn();
-    } finally {
-      this.current = undefined;
-    }
-    return effects;
+  ) {
+    super();
   }
 
   push(e: Effect<RedisMsg>): void {
-    if (this.current === undefined) throw new Error(`redis client ${this.node} was used outside a step`);
-    this.current.push(e);
-  }
-
-  now(): number {
-    return this.ctx.now;
-  }
-
-  wallNow(): number {
-    return this.ctx.wallNow;
-  }
-
-  get random(): Random {
-    return this.ctx.random;
+    this.stepEffects(`redis client ${this.node} was used outside a step`).push(e);
   }
 
   connect(): SimZkClient {
