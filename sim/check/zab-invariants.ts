@@ -16,6 +16,7 @@
  * A violation stops nothing by itself; the run's verdict reports the first one with its event,
  * time, servers and seed.
  */
+import { hasLegacy } from '../history/known-bugs.js';
 import type { NodeId } from '../contract/node.js';
 import { compareZxid, formatZxid, zxidKey, type Zxid } from '../zk/zxid.js';
 import type { World } from '../world/world.js';
@@ -91,7 +92,14 @@ export class ZabInvariants implements Monitor {
     return this.violations.length > 0;
   }
 
-  onEvent(_event: TraceEvent): void {}
+  onEvent(e: TraceEvent): void {
+    // ShouldNotBeTriggered (the TLA+ specs' ackInconsistent): after NEWLEADER a learner's first
+    // packet is its NEWLEADER ACK; a leader that finds another ACK there cannot count the learner.
+    const d = e.kind === 'note' ? (e.data as { zab?: string; sid?: number; zxid?: Zxid } | undefined) : undefined;
+    if (d?.zab === 'newleader-ack-discarded' && e.kind === 'note') {
+      this.fail({ invariant: 'NewLeaderAck', nodes: [e.node], detail: `leader ${e.node} received an ACK of ${formatZxid(d.zxid!)} from s${d.sid} where its NEWLEADER ACK belonged, and cannot count it for the epoch` });
+    }
+  }
 
   afterEvent(): void {
     this.check();
@@ -110,6 +118,7 @@ export class ZabInvariants implements Monitor {
       if (c === undefined || c.db !== db) {
         c = { db, seen: 0, last: undefined, gen: -1, serving: false, role: undefined, phase: undefined };
         this.cursors[i] = c;
+        this.checkBootHistory(node, db);
       }
       const role = peer.role as { kind: string; phase?: string; epoch?: number };
       // Most events change nothing a server has applied, nor its role: skip it then.
@@ -162,7 +171,9 @@ export class ZabInvariants implements Monitor {
       }
       if (leading && role.epoch !== undefined && !this.established.has(role.epoch)) {
         this.established.add(role.epoch);
-        for (const key of this.historyKeys(db)) this.committedKeys.add(key);
+        const fresh = this.historyKeys(db).filter((key) => !this.committedKeys.has(key));
+        for (const key of fresh) this.committedKeys.add(key);
+        this.checkHistoryDurable(node, role.epoch, fresh, peer.cfg);
       }
       // ProcessConsistency: a server that starts serving clients holds only committed transactions.
       const serving = role.phase === 'BROADCAST' && (leading || learning);
@@ -251,6 +262,9 @@ export class ZabInvariants implements Monitor {
    * serve epoch e, a quorum would boot with currentEpoch ≥ e (it never goes down).
    */
   private checkEpochDurable(leader: NodeId, epoch: number, cfg: PeerState['peer']['cfg']): void {
+    // Before Zab 1.0 (ZOOKEEPER-335) no epoch was written anywhere: there is nothing to check
+    // here, and what that costs shows up as Leadership and Agreement violations.
+    if (hasLegacy(cfg.legacy, 'ZOOKEEPER-335')) return;
     const voters = cfg.servers.filter((s) => s.role === 'participant');
     let held = 0;
     const missing: string[] = [];
@@ -269,6 +283,64 @@ export class ZabInvariants implements Monitor {
       if (held * 2 > voters.length) return;
     }
     this.fail({ invariant: 'EpochDurability', nodes: [leader], detail: `leader ${leader} established epoch ${epoch} while only ${held} of ${voters.length} voters had it as currentEpoch on disk (${missing.join(', ')})` });
+  }
+
+  /**
+   * InitialHistoryDurability: a leader establishes its epoch once a quorum ACKed NEWLEADER, which a
+   * learner does only with the synced history on disk; so what becomes committed then (the part of
+   * the leader's history no earlier commit covered) is durable on a quorum of voters. ZOOKEEPER-3911
+   * and 4646 ACKed with it in memory or unsynced.
+   */
+  private checkHistoryDurable(leader: NodeId, epoch: number, fresh: number[], cfg: PeerState['peer']['cfg']): void {
+    if (fresh.length === 0) return;
+    const voters = cfg.servers.filter((s) => s.role === 'participant');
+    const holders = voters.map((s) => this.durableHolder(s.node));
+    for (const key of fresh) {
+      const z = { epoch: Math.floor(key / 4294967296), counter: key % 4294967296 };
+      const missing = voters.filter((_, i) => !holders[i](z)).map((s) => s.node);
+      if ((voters.length - missing.length) * 2 > voters.length) continue;
+      this.fail({ invariant: 'InitialHistoryDurability', nodes: [leader, ...missing], detail: `leader ${leader} established epoch ${epoch}, committing its history up to ${formatZxid(z)}, while ${formatZxid(z)} was durable on only ${voters.length - missing.length} of ${voters.length} voters (not on ${missing.join(', ')})` });
+      return;
+    }
+  }
+
+  /** Whether a server's disk would boot holding a zxid (live: asked; down: its files read). */
+  private durableHolder(node: NodeId): (z: Zxid) => boolean {
+    const peer = (this.world.stateOf(node) as PeerState | undefined)?.peer;
+    if (peer !== undefined) return (z) => peer.db.durablyHolds(z);
+    const view = this.world.host(node).disk.view();
+    const logged = new Set<number>();
+    for (const r of view.readLog(TXN_LOG)) if (r.ok) logged.add(zxidKey((r.data as { zxid: Zxid }).zxid));
+    let newestSnapshot: Zxid | undefined;
+    for (const f of view.files()) {
+      if (!f.startsWith('snapshot.')) continue;
+      const r = view.readFile(f);
+      const z = r !== undefined && r.ok && r.data !== null ? (r.data as { zxid: Zxid }).zxid : undefined;
+      if (z !== undefined && (newestSnapshot === undefined || compareZxid(z, newestSnapshot) > 0)) newestSnapshot = z;
+    }
+    return (z) => logged.has(zxidKey(z)) || (newestSnapshot !== undefined && compareZxid(newestSnapshot, z) >= 0);
+  }
+
+  /**
+   * EpochHistory, at every boot: a server writes currentEpoch e only after the history NEWLEADER(e)
+   * synced is on its disk, and that history holds every txn committed in an earlier epoch (a commit
+   * needs a quorum, which overlaps the quorum that accepted e). So a server that boots with
+   * currentEpoch e holds every txn committed in epochs below e. ZOOKEEPER-4643 wrote the epoch
+   * first: a crash between the two writes boots a server that claims the epoch without its
+   * history, and its vote (epoch before zxid) wins elections with it.
+   */
+  private checkBootHistory(node: NodeId, db: PeerState['peer']['db']): void {
+    const epoch = db.currentEpoch;
+    const base = db.snapshotZxid;
+    let held: Set<number> | undefined;
+    for (const z of this.committed) {
+      if (z.epoch >= epoch) break; // committed in zxid order
+      if (compareZxid(z, base) <= 0) continue;
+      held ??= new Set(db.applied.filter((a) => a.gen === db.generation).map((a) => zxidKey(a.zxid)));
+      if (held.has(zxidKey(z))) continue;
+      this.fail({ invariant: 'EpochHistory', nodes: [node], detail: `${node} boots with currentEpoch ${epoch} but without ${formatZxid(z)}, committed in an earlier epoch (its log ends at ${formatZxid(db.lastLoggedZxid())})` });
+      return;
+    }
   }
 
   private deliver(z: Zxid): void {

@@ -36,7 +36,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './errors.js';
 import exploreTask, { type ExploreTask, type RunsResult, type ShrinkTaskResult } from './explore-worker.js';
 import { d3Source } from './d3-source.js';
 import { FileSink, writeFileAtomic } from './file-sink.js';
-import { loadScenarioFile, readText } from './inputs.js';
+import { loadScenarioFile, readText, withZkBehaviour } from './inputs.js';
 
 export interface ExploreOptions {
   runs: string;
@@ -48,6 +48,10 @@ export interface ExploreOptions {
   shard?: string;
   out: string;
   injectBug?: string[];
+  /** Behave as this ZooKeeper release (sim/history/). */
+  zkVersion?: string;
+  /** Old behaviours to switch on, by JIRA number. */
+  legacy?: string[];
   maxShrinks: string;
   shrinkRuns: string;
   shrink: boolean;
@@ -65,7 +69,7 @@ function positiveInt(value: string, flag: string, min = 1): number {
 }
 
 /** The base scenario with the command line's duration, fault choice and bugs applied. */
-export function exploreBase(opts: Pick<ExploreOptions, 'scenario' | 'duration' | 'faults' | 'injectBug'>): Scenario {
+export function exploreBase(opts: Pick<ExploreOptions, 'scenario' | 'duration' | 'faults' | 'injectBug' | 'zkVersion' | 'legacy'>): Scenario {
   let base: Scenario = opts.scenario === undefined ? DEFAULT_EXPLORE_BASE : loadScenarioFile(opts.scenario);
   const source = opts.scenario ?? '(default explore base)';
   if (opts.duration !== undefined) {
@@ -96,6 +100,7 @@ export function exploreBase(opts: Pick<ExploreOptions, 'scenario' | 'duration' |
   const bugs = opts.injectBug ?? [];
   for (const b of bugs) if (!isBugName(b)) throw new UsageError(`--inject-bug: unknown bug "${b}"; the planted bugs are ${BUG_NAMES.join(', ')} (see \`zksim bugs\`)`);
   if (bugs.length > 0) base = { ...base, bugs: [...new Set([...(base.bugs ?? []), ...bugs])].sort() as Scenario['bugs'] };
+  base = withZkBehaviour(base, opts.zkVersion, opts.legacy, source);
   return validateScenario(JSON.parse(JSON.stringify(base)), source);
 }
 
@@ -255,7 +260,8 @@ function summaryJson(r: ExploreReport): Record<string, unknown> {
 function formatSummary(r: ExploreReport, t: ExploreTiming, out: string, html: string | undefined): string {
   const lines: string[] = [];
   const sh = r.spec.shard === null ? '' : `, shard ${r.spec.shard.index}/${r.spec.shard.count}`;
-  const bugs = r.spec.base.bugs === undefined ? '' : `, bugs: ${r.spec.base.bugs.join(', ')}`;
+  const b = r.spec.base;
+  const bugs = `${b.bugs === undefined ? '' : `, bugs: ${b.bugs.join(', ')}`}${b.zkVersion === undefined ? '' : `, as ZooKeeper ${b.zkVersion}`}${b.legacy === undefined ? '' : `, legacy: ${b.legacy.join(', ')}`}`;
   lines.push(`zksim explore ${r.spec.base.name}: ${r.seeds} seeds (${r.spec.start}..${r.spec.start + r.spec.runs - 1}${sh}${bugs}), ${t.workers} worker(s), ${(t.wallMs / 1000).toFixed(1)} s (${t.seedsPerHour.toLocaleString('en-US')} seeds/hour)`);
   lines.push(`  passed ${r.passed}, failed ${r.failed}, unknown ${r.unknown} (a check could not judge, e.g. faults still active at the end)`);
   const byCheck = Object.entries(r.failuresByCheck);

@@ -8,6 +8,8 @@ import type { Scenario } from '../scenario/schema.js';
 import { UsageError } from './errors.js';
 import { readLines } from './line-reader.js';
 import { BUG_NAMES, isBugName } from '../bugs/catalog.js';
+import { isLegacyId, LEGACY_IDS } from '../history/known-bugs.js';
+import { parseVersion } from '../history/zk-version.js';
 
 /** The package root (where scenarios/ lives), from dist/sim/cli/ or sim/cli/. */
 export function packageRoot(): string {
@@ -58,4 +60,23 @@ export function withInjectedBugs(scenario: Scenario, names: readonly string[] | 
     if (!isBugName(n)) throw new UsageError(`--inject-bug: unknown bug "${n}"; the planted bugs are ${BUG_NAMES.join(', ')} (see \`zksim bugs\`)`);
   }
   return validateScenario({ ...scenario, bugs: [...new Set([...(scenario.bugs ?? []), ...names])].sort() }, source);
+}
+
+/**
+ * `--zk-version V` and `--legacy JIRA` (repeatable): behave as an older release, or switch on one
+ * shipped bug's old behaviour (`zksim known-bugs` lists them). A version replaces the scenario's;
+ * switches add to its list.
+ */
+export function withZkBehaviour(scenario: Scenario, zkVersion: string | undefined, legacy: readonly string[] | undefined, source: string): Scenario {
+  if (zkVersion === undefined && (legacy === undefined || legacy.length === 0)) return scenario;
+  if (zkVersion !== undefined) {
+    const v = parseVersion(zkVersion);
+    if (typeof v === 'string') throw new UsageError(`--zk-version: ${v}`);
+  }
+  for (const id of legacy ?? []) {
+    if (!isLegacyId(id)) throw new UsageError(`--legacy: unknown switch "${id}"; the switches are ${LEGACY_IDS.join(', ')} (see \`zksim known-bugs\`)`);
+  }
+  if (scenario.protocol.kind !== 'zookeeper') throw new UsageError(`--zk-version / --legacy: ${source} runs the ${scenario.protocol.kind} protocol; old ZooKeeper behaviours apply to zookeeper scenarios only`);
+  const merged = [...new Set([...(scenario.legacy ?? []), ...(legacy ?? [])])].sort();
+  return validateScenario({ ...scenario, ...(zkVersion === undefined ? {} : { zkVersion }), ...(merged.length === 0 ? {} : { legacy: merged }) }, source);
 }

@@ -6,6 +6,7 @@ import { ScenarioError } from '../scenario/errors.js';
 import { ScenarioSchema } from '../scenario/schema.js';
 import { ZKSIM_VERSION } from '../version.js';
 import { bugsCommand } from './bugs-command.js';
+import { knownBugsCommand } from './known-bugs-command.js';
 import { checkCommand } from './check-command.js';
 import { registerCheckTraceCommand } from './check-trace-command.js';
 import { conformanceCommand } from './conformance-command.js';
@@ -48,6 +49,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--history <file>', 'write the client history (interchange JSON, model znode) for `zksim check`')
     .option('--history-edn <file>', 'write the client history as a Jepsen EDN history')
     .option('--inject-bug <name>', 'switch a planted protocol bug on (repeatable; `zksim bugs` lists them)', collect)
+    .option('--zk-version <version>', 'behave as this ZooKeeper release, with the bugs it shipped (`zksim known-bugs` lists them)')
+    .option('--legacy <jira>', 'switch one shipped bug\'s old behaviour on, e.g. ZOOKEEPER-4643 (repeatable)', collect)
     .addHelpText('after', '\nExit status: 0 when every expectation holds, 1 when a check did not give the expected verdict, 2 for bad input.')
     .action((scenario: string | undefined, opts) => setExit(runCommand(scenario, opts)));
 
@@ -91,6 +94,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerCheckTraceCommand(program, setExit);
 
   program
+    .command('known-bugs')
+    .description('bugs ZooKeeper shipped that the model can behave as (--legacy / --zk-version): releases, broken property, reproduce and rediscover commands')
+    .option('--zk-version <version>', 'only the bugs this release has')
+    .option('--json', 'print JSON')
+    .action((opts) => setExit(knownBugsCommand(opts)));
+
+  program
     .command('check')
     .description('check histories (interchange format, ../shared/formats/history.md) for linearizability')
     .argument('<history...>', 'history files')
@@ -118,6 +128,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--shard <k/n>', 'run only shard k of n of the seeds (every n-th seed from the k-th); merge shards with `zksim explore merge`')
     .option('--out <dir>', 'where report.json and the failures\' repro scenarios and traces go', 'explore-out')
     .option('--inject-bug <name>', 'switch a planted protocol bug on (repeatable; `zksim bugs` lists them)', collect)
+    .option('--zk-version <version>', 'behave as this ZooKeeper release, with the bugs it shipped (`zksim known-bugs` lists them)')
+    .option('--legacy <jira>', 'switch one shipped bug\'s old behaviour on, e.g. ZOOKEEPER-4643 (repeatable)', collect)
     .option('--max-shrinks <k>', 'failing seeds to shrink per failed check (the smallest seeds)', '3')
     .option('--shrink-runs <n>', 'candidate runs a shrink may try', '400')
     .option('--no-shrink', 'do not shrink failures (report the failing seeds only)')

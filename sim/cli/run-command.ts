@@ -4,7 +4,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from './errors.js';
 import { FileSink, writeFileAtomic } from './file-sink.js';
 import { ZkLinearizability } from '../check/zk-history/linearizability-checker.js';
 import { znodeHistoryToEdn } from '../formats/edn-znode.js';
-import { DEFAULT_SCENARIO, loadScenarioFile, packageRoot, readText, withInjectedBugs } from './inputs.js';
+import { DEFAULT_SCENARIO, loadScenarioFile, packageRoot, readText, withInjectedBugs, withZkBehaviour } from './inputs.js';
 import { applyZooCfg } from '../scenario/apply-zoo-cfg.js';
 import { progressBar } from './progress.js';
 import { formatRunReport } from './report.js';
@@ -22,12 +22,16 @@ export interface RunCommandOptions {
   historyEdn?: string;
   /** Planted bugs to switch on (sim/bugs/catalog.ts). */
   injectBug?: string[];
+  /** Behave as this ZooKeeper release (sim/history/). */
+  zkVersion?: string;
+  /** Old behaviours to switch on, by JIRA number. */
+  legacy?: string[];
 }
 
 /** `zksim run [scenario]`: runs it, prints the verdicts, writes the trace. Exit 0 when as expected. */
 export function runCommand(scenarioArg: string | undefined, opts: RunCommandOptions): number {
   const scenarioPath = scenarioArg ?? resolve(packageRoot(), DEFAULT_SCENARIO);
-  let scenario = withInjectedBugs(loadScenarioFile(scenarioPath), opts.injectBug, scenarioPath);
+  let scenario = withZkBehaviour(withInjectedBugs(loadScenarioFile(scenarioPath), opts.injectBug, scenarioPath), opts.zkVersion, opts.legacy, scenarioPath);
   if (opts.zooCfg !== undefined) {
     const applied = applyZooCfg(scenario, readText(opts.zooCfg, 'zoo.cfg'), opts.zooCfg);
     scenario = applied.scenario;

@@ -151,8 +151,13 @@ function semanticIssues(s: Scenario): ScenarioIssue[] {
   if (s.bugs !== undefined && s.bugs.length > 0 && s.protocol.kind !== 'zookeeper') {
     issues.push({ path: 'bugs', message: `planted bugs live in the ZooKeeper model; the ${s.protocol.kind} protocol has none (remove "bugs")` });
   }
+  for (const field of ['zkVersion', 'legacy'] as const) {
+    if (s[field] !== undefined && s.protocol.kind !== 'zookeeper') issues.push({ path: field, message: `old ZooKeeper behaviours apply to the ZooKeeper model only; the ${s.protocol.kind} protocol has none (remove "${field}")` });
+  }
   if (s.protocol.kind === 'zookeeper') {
     const obs = s.protocol.observers ?? 0;
+    const cl = s.protocol.clients;
+    if (cl?.readers !== undefined && cl.readers > cl.count) issues.push({ path: 'protocol.clients.readers', message: `${cl.readers} readers among ${cl.count} clients; readers must not exceed count` });
     if (obs >= s.servers) issues.push({ path: 'protocol.observers', message: `${obs} observer(s) leave no voting server among ${s.servers}; an ensemble needs at least one participant` });
   }
   const known = checkerNames(s);

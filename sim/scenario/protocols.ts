@@ -69,6 +69,8 @@ export interface CheckerContext {
   world: World<unknown, unknown>;
   nodes: readonly NodeId[];
   settleTicks: number;
+  /** `checks.linearizability.syncReads`: whether a stale sync+read is ZooKeeper's caveat (default) or a failure. */
+  syncReads?: 'caveat' | 'strict';
 }
 
 const pingpong: ProtocolEntry = {
@@ -115,16 +117,20 @@ const zookeeper: ProtocolEntry = {
   program(resolved) {
     const cfg = ensembleOf(resolved);
     const peer = quorumPeerProgram(cfg) as NodeProgram<unknown, unknown>;
-    const c = resolved.clients as { count: number; opsPerSecond?: number; keys?: number; sessionTimeoutMs?: number } | undefined;
+    const c = resolved.clients as { count: number; readers?: number; opsPerSecond?: number; keys?: number; sessionTimeoutMs?: number } | undefined;
     const locks = resolved.locks as LocksConfig | undefined;
     if (c === undefined && locks === undefined) return peer;
     const servers = cfg.servers.map((s) => s.node);
     const bugs = cfg.bugs === undefined ? {} : { bugs: cfg.bugs };
     let client: NodeProgram<unknown, unknown> | undefined;
+    let reader: NodeProgram<unknown, unknown> | undefined;
     if (c !== undefined) {
       const w = { ...DEFAULT_CLIENT_WORKLOAD, ...bugs, ...(c.opsPerSecond === undefined ? {} : { opsPerSecond: c.opsPerSecond }), ...(c.keys === undefined ? {} : { keys: c.keys }), ...(c.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: c.sessionTimeoutMs }) };
       client = clientNode({ servers, app: clientWorkload(w) }) as NodeProgram<unknown, unknown>;
+      reader = clientNode({ servers, app: clientWorkload({ ...w, readOnly: true }) }) as NodeProgram<unknown, unknown>;
     }
+    // The last `readers` clients only read.
+    const isReader = (node: NodeId): boolean => c !== undefined && Number(node.slice(1)) > c.count - (c.readers ?? 0);
     const resource = resourceProgram(locks?.fencing ?? true) as NodeProgram<unknown, unknown>;
     const lockClient = (node: NodeId) => {
       const l = locks!;
@@ -132,7 +138,7 @@ const zookeeper: ProtocolEntry = {
       const w: LockWorkload = { recipe: l.recipe, holdMs: l.holdMs ?? 2000, thinkMs: l.thinkMs ?? 1000, writes: l.writes ?? 4, sessionTimeoutMs: l.sessionTimeoutMs ?? 6000, resource: 'r1', startMs: index === 0 ? 500 : 500 + (l.staggerMs ?? 200) * index, ...bugs };
       return clientNode({ servers, app: lockWorkload(w) }) as NodeProgram<unknown, unknown>;
     };
-    return (node: NodeId) => (node.startsWith('c') ? client! : node.startsWith('l') ? lockClient(node) : node.startsWith('r') ? resource : peer);
+    return (node: NodeId) => (node.startsWith('c') ? (isReader(node) ? reader! : client!) : node.startsWith('l') ? lockClient(node) : node.startsWith('r') ? resource : peer);
   },
   extraNodes(resolved) {
     const c = resolved.clients as { count: number } | undefined;
@@ -160,7 +166,7 @@ const zookeeper: ProtocolEntry = {
     const zab = new ZabInvariants(run.world, servers);
     const checkers: Checker[] = [new EnsembleLiveness(run.world, servers, run.settleTicks, resolved.load !== undefined || clients.length > 0, clients), zab];
     if (clients.length > 0) {
-      const lin = new ZkLinearizability(run.scenarioName);
+      const lin = new ZkLinearizability(run.scenarioName, run.syncReads ?? 'caveat');
       checkers.push(lin, new SessionGuarantees(lin.history, zab));
     }
     if (resolved.locks !== undefined) {

@@ -5,6 +5,7 @@ import { generateSwarm } from '../world/swarm.js';
 import { serverIds } from './load.js';
 import { PROTOCOLS } from './protocols.js';
 import type { Scenario } from './schema.js';
+import { resolveLegacy } from '../history/zk-version.js';
 
 /** Everything a run uses, defaults filled in and swarm faults expanded; recorded in the trace header. */
 export interface RunConfig {
@@ -76,7 +77,10 @@ export function resolveRunConfig(s: Scenario, seed: string): RunConfig {
   }
   // Only a run with planted bugs names them, so clean runs keep their trace headers.
   const bugs = s.bugs === undefined || s.bugs.length === 0 ? {} : { bugs: [...new Set(s.bugs)].sort() };
-  const protocol = { kind: s.protocol.kind, servers: s.servers, ...entry.resolve(s.protocol), ...bugs };
+  // Likewise only a run that behaves as an older release records which one and its switches.
+  const legacyIds = resolveLegacy(s.zkVersion, s.legacy);
+  const legacy = { ...(s.zkVersion === undefined ? {} : { zkVersion: s.zkVersion }), ...(legacyIds.length === 0 ? {} : { legacy: legacyIds }) };
+  const protocol = { kind: s.protocol.kind, servers: s.servers, ...entry.resolve(s.protocol), ...bugs, ...legacy };
   const extra = entry.extraNodes(protocol);
   const all = [...nodes, ...extra];
   // Symbolic fault targets mean servers; client processes are reached by name.

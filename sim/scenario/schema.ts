@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { FaultKind, FaultSpec } from '../world/fault-spec.js';
 import { SWARM_KINDS } from '../world/swarm.js';
 import { BUG_NAMES, type BugName } from '../bugs/catalog.js';
+import { LEGACY_IDS, type LegacyId } from '../history/known-bugs.js';
+import { parseVersion } from '../history/zk-version.js';
 
 export const SCENARIO_VERSION = 1;
 
@@ -115,12 +117,19 @@ export const ZooKeeperProtocolSchema = z.strictObject({
   leaderStartupMs: msRange.optional(),
   learnerStartupMs: msRange.optional(),
   roleShutdownMs: msRange.optional(),
+  /**
+   * The fix proposed for the sync() caveat (ZOOKEEPER-1675/2136), in no release: a leader answers
+   * SYNC only once a quorum has answered a ping sent after the SYNC, proving it still leads.
+   */
+  quorumSync: z.boolean().optional(),
   /** Writes proposed by whoever leads (creates and setData over `keys` znodes): a load without clients. */
   load: z.strictObject({ writesPerSecond: z.number().positive().max(100_000), keys: z.int().min(1).max(10_000).optional() }).optional(),
   /** Client processes c1..cN, each with one session (to any server) running random operations. */
   clients: z
     .strictObject({
       count: z.int().min(1).max(200),
+      /** The last `readers` of them only read (getData, exists, sync + getData); default 0. */
+      readers: z.int().min(0).max(200).optional(),
       opsPerSecond: z.number().positive().max(10_000).optional(),
       keys: z.int().min(1).max(10_000).optional(),
       sessionTimeoutMs: positiveTicks.optional(),
@@ -220,11 +229,36 @@ export const ScenarioSchema = z.strictObject({
   faults: z.union([z.array(FaultSchema), z.strictObject({ swarm: SwarmSchema })]).optional(),
   checks: z
     .strictObject({
-      liveness: z.strictObject({ settleTicks: positiveTicks.optional() }).optional(),
+      liveness: z
+        .strictObject({
+          settleTicks: positiveTicks.optional(),
+          /** Kernel events in one simulated second past which the run is cut as a message storm and liveness fails (default 200000). */
+          stormEventsPerSecond: z.int().min(1000).optional(),
+        })
+        .optional(),
+      /**
+       * `syncReads`: "caveat" (default) reports a stale sync+read as ZooKeeper's documented
+       * ZOOKEEPER-1675 caveat and passes; "strict" fails the check on one, as a user who relies on
+       * sync() for linearizable reads would need.
+       */
+      linearizability: z.strictObject({ syncReads: z.enum(['caveat', 'strict']).optional() }).optional(),
     })
     .optional(),
   /** Planted bugs switched on (sim/bugs/catalog.ts): the model makes these mistakes, for testing the checkers. */
   bugs: z.array(z.enum(BUG_NAMES as [BugName, ...BugName[]])).optional(),
+  /**
+   * The ZooKeeper release to behave as (sim/history/): its shipped bugs are switched on, so that
+   * for example "3.4.10" commits ZOOKEEPER-3911's ACK before logging. Default: today's behaviour.
+   */
+  zkVersion: z
+    .string()
+    .superRefine((v, ctx) => {
+      const r = parseVersion(v);
+      if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+    })
+    .optional(),
+  /** Old behaviours switched on one by one, by JIRA number (`zksim known-bugs` lists them). */
+  legacy: z.array(z.enum(LEGACY_IDS as [LegacyId, ...LegacyId[]])).optional(),
   /** Verdict each checker must give for the run to count as expected (default: every checker passes). */
   expect: z.record(z.string(), z.enum(['pass', 'fail', 'unknown', 'any'])).optional(),
 });

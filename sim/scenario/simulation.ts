@@ -9,6 +9,9 @@ import { PROTOCOLS } from './protocols.js';
 import { effectiveSeed, resolveRunConfig, type RunConfig } from './resolve.js';
 import type { Scenario } from './schema.js';
 
+/** The storm guard's default: normal runs stay below a few thousand events per simulated second. */
+export const DEFAULT_STORM_EVENTS_PER_SECOND = 200_000;
+
 export interface SimulationOptions {
   /** Overrides the scenario's seed. */
   seed?: string | number;
@@ -59,8 +62,14 @@ export class Simulation {
   readonly config: RunConfig;
   readonly checkers: Checker[];
   private started = false;
-  /** Runs the online monitors after each kernel event; true (stop) once one found a violation. */
-  private readonly afterEvent: (() => boolean) | undefined;
+  /** Runs the online monitors after each kernel event, and the storm guard; true (stop) once either fired. */
+  private readonly afterEvent: () => boolean;
+  /** Kernel events per simulated second beyond which the run is a message storm (a livelock). */
+  private readonly stormLimit: number;
+  private stormWindow = 0;
+  private stormEvents = 0;
+  /** Where the storm guard cut the run: the servers kept each other busy and never settled. */
+  storm: { at: number; events: number } | undefined;
   /** Where a monitor's safety violation stopped the run. */
   stoppedAt: { at: number; check: string } | undefined;
   private finished: RunResult | undefined;
@@ -81,16 +90,31 @@ export class Simulation {
     this.checkers = level === 'off' ? (invariants ? all.filter(isMonitor) : []) : invariants ? all : all.filter((c) => !isMonitor(c));
     for (const c of this.checkers) if (level !== 'off') this.trace.subscribe((e) => c.onEvent(e));
     const monitors = this.checkers.filter(isMonitor);
-    this.afterEvent =
-      monitors.length === 0
-        ? undefined
-        : () => {
-            for (const m of monitors) {
-              m.afterEvent();
-              if (m.violated === true && this.stoppedAt === undefined) this.stoppedAt = { at: this.kernel.now, check: m.name };
-            }
-            return this.stoppedAt !== undefined;
-          };
+    this.stormLimit = scenario.checks?.liveness?.stormEventsPerSecond ?? DEFAULT_STORM_EVENTS_PER_SECOND;
+    this.afterEvent = () => {
+      for (const m of monitors) {
+        m.afterEvent();
+        if (m.violated === true && this.stoppedAt === undefined) this.stoppedAt = { at: this.kernel.now, check: m.name };
+      }
+      return this.stormGuard() || this.stoppedAt !== undefined;
+    };
+  }
+
+  /**
+   * A livelock that spins without time passing (servers that keep answering each other, such as
+   * ZOOKEEPER-1419's election whose votes never settle) would run for hours and write gigabytes:
+   * past the limit of events in one simulated second the run stops and liveness fails.
+   */
+  private stormGuard(): boolean {
+    const now = this.kernel.now;
+    if (now >= this.stormWindow + 1000) {
+      this.stormWindow = now - (now % 1000);
+      this.stormEvents = 0;
+    }
+    if (++this.stormEvents <= this.stormLimit || this.storm !== undefined) return false;
+    this.storm = { at: now, events: this.stormEvents };
+    if (this.stoppedAt === undefined) this.stoppedAt = { at: now, check: 'liveness' };
+    return true;
   }
 
   get header(): TraceHeader {
@@ -116,7 +140,7 @@ export class Simulation {
     const next = this.kernel.nextEventAt();
     if (next === undefined || next > this.config.durationTicks || this.stoppedAt !== undefined) return false;
     const stepped = this.kernel.stepOnce();
-    this.afterEvent?.();
+    this.afterEvent();
     return stepped;
   }
 
@@ -125,7 +149,7 @@ export class Simulation {
     this.start();
     if (this.stoppedAt !== undefined) return { executed: 0, stoppedBy: 'stop-condition' };
     const monitor = this.afterEvent;
-    const check = monitor === undefined ? stop : stop === undefined ? monitor : () => monitor() || stop();
+    const check = stop === undefined ? monitor : () => monitor() || stop();
     return this.kernel.runUntil(Math.min(t, this.config.durationTicks), check);
   }
 
@@ -137,6 +161,17 @@ export class Simulation {
     this.world.finish();
     this.trace.close();
     const verdicts = this.checkers.map((c) => c.finish());
+    if (this.storm !== undefined) {
+      const storm: Verdict = {
+        check: 'liveness',
+        status: 'fail',
+        summary: `message storm: more than ${this.stormLimit.toLocaleString('en-US')} events within one simulated second at ${this.storm.at} ms; the run was cut there, with the servers busy answering each other and never settling (a livelock)`,
+        violations: [`more than ${this.stormLimit} events in the simulated second from ${this.stormWindow} ms (checks.liveness.stormEventsPerSecond)`],
+      };
+      const i = verdicts.findIndex((v) => v.check === 'liveness');
+      if (i >= 0) verdicts[i] = storm;
+      else verdicts.push(storm);
+    }
     const expect = this.scenario.expect ?? {};
     const expectations = verdicts.map((v): ExpectationResult => {
       const expected = expect[v.check] ?? 'pass';

@@ -17,6 +17,8 @@ export interface ClientWorkload {
   opsPerSecond: number;
   keys: number;
   sessionTimeoutMs: number;
+  /** Only reads: getData, exists and sync + getData (a reader never waits behind its own writes). */
+  readOnly?: boolean;
   /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
   bugs?: readonly BugName[];
 }
@@ -34,7 +36,7 @@ export function clientWorkload(w: ClientWorkload): ClientCall {
         proc.note(`${proc.node} starts a new session (the old one is ${handle.state.toLowerCase()})`);
         handle = proc.connect(options);
       }
-      n = issue(proc, handle, n, w.keys);
+      n = issue(proc, handle, n, w.keys, w.readOnly === true);
       proc.after(interval, tick);
     };
     proc.after(interval, tick);
@@ -66,11 +68,13 @@ export interface ClientOpNote {
 
 export type WorkloadOp = 'create' | 'create-ephemeral' | 'setData' | 'getData' | 'exists' | 'delete' | 'sync' | 'getData-after-sync';
 
-function issue(proc: ClientProcess, h: SimZkClient, n: number, keys: number): number {
+const READ_KINDS = [3, 4, 6];
+
+function issue(proc: ClientProcess, h: SimZkClient, n: number, keys: number, readOnly: boolean): number {
   const r = proc.random.int(1_000_000);
   const path = `/c${r % keys}`;
   const value = `${proc.node}-${n}`;
-  const kind = Math.floor(r / keys) % 7;
+  const kind = readOnly ? READ_KINDS[Math.floor(r / keys) % READ_KINDS.length] : Math.floor(r / keys) % 7;
   let id = n;
   // Every op is noted when called and when answered, on the kernel's clock: the history's interval.
   const call = (op: WorkloadOp, withValue: boolean) => {

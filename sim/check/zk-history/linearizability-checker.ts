@@ -22,7 +22,11 @@ export class ZkLinearizability implements Checker {
   readonly name = 'linearizability';
   readonly history = new ClientHistoryRecorder();
 
-  constructor(private readonly scenarioName: string) {}
+  constructor(
+    private readonly scenarioName: string,
+    /** "strict": a stale sync+read fails the check instead of being reported as the caveat. */
+    private readonly syncReads: 'caveat' | 'strict' = 'caveat',
+  ) {}
 
   onEvent(e: TraceEvent): void {
     this.history.onEvent(e);
@@ -46,6 +50,9 @@ export class ZkLinearizability implements Checker {
     const stale = staleSyncReads(this.history.ops);
     const syncReads = this.history.ops.filter((o) => o.op === 'getData-after-sync' && o.zxid !== undefined).length;
     if (syncReads === 0) return { check, status: 'pass', summary: `${what}: linearizable`, violations: [] };
+    if (this.syncReads === 'strict' && stale.length > 0) {
+      return { check, status: 'fail', summary: `writes are linearizable, but ${stale.length} of ${syncReads} sync+reads were stale (ZOOKEEPER-1675: sync is not a quorum operation); first: ${stale[0]}`, violations: stale };
+    }
     const syncNote =
       stale.length === 0
         ? `; none of its ${syncReads} sync+reads was stale`

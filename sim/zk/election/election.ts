@@ -26,6 +26,7 @@
 import type { Input, NodeId, StepContext } from '../../contract/node.js';
 import type { Zxid } from '../zxid.js';
 import { hasBug, type BugName } from '../../bugs/catalog.js';
+import { hasLegacy, type LegacyId } from '../../history/known-bugs.js';
 import { ElectionCnxManager, type ElectionEffects } from './cnx-manager.js';
 import {
   copyVote,
@@ -74,6 +75,8 @@ export interface ElectionConfig extends ElectionTiming {
   nodeOf(sid: number): NodeId;
   /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
   bugs?: readonly BugName[];
+  /** Old releases' behaviours switched on (sim/history/known-bugs.ts). */
+  legacy?: readonly LegacyId[];
 }
 
 /** A config with the default timing. */
@@ -168,6 +171,11 @@ export class FastLeaderElection {
     this.isParticipant = this.voterSet.has(cfg.myid);
     const sids = [...new Set([...this.cfg.voters, ...this.cfg.observers])].sort((a, b) => a - b);
     this.cnx = new ElectionCnxManager({ myid: cfg.myid, sids, nodeOf: cfg.nodeOf, cnxTimeoutMs: cfg.cnxTimeoutMs });
+  }
+
+  /** The vote order of this server's release (ZOOKEEPER-1419's broken one when switched on). */
+  private beats(newVote: Vote, curVote: Vote): boolean {
+    return totalOrderPredicate(newVote, curVote, hasLegacy(this.cfg.legacy, 'ZOOKEEPER-1419'));
   }
 
   // ------------------------------------------------------------------ inspection
@@ -409,7 +417,7 @@ export class FastLeaderElection {
     if (round.mode === 'finalizing') {
       // The finalize wait: a better vote puts the notification back (at the tail) and resumes
       // the loop; anything else is dropped (not tallied) and the wait starts over.
-      if (totalOrderPredicate(n.vote, this.proposal)) {
+      if (this.beats(n.vote, this.proposal)) {
         round.mode = 'polling';
         effects.push({ kind: 'cancel-timer', timer: FINALIZE_TIMER });
         this.note(effects, `${this.name(this.cfg.myid)}: ${this.name(n.sid)}'s better vote ${describeVote(n.vote)} cancels the wait`, {
@@ -446,7 +454,7 @@ export class FastLeaderElection {
       // sender's vote and our own initial vote (not our current proposal).
       this.clock = n.vote.electionEpoch;
       round.recvset.clear();
-      const adopted = totalOrderPredicate(n.vote, this.init);
+      const adopted = this.beats(n.vote, this.init);
       this.setProposal(adopted ? n.vote : this.init);
       const vote = this.proposal;
       this.note(
@@ -459,7 +467,7 @@ export class FastLeaderElection {
       this.sendNotifications(effects);
     } else if (n.vote.electionEpoch < this.clock) {
       return; // an older round (the receive path has already answered it)
-    } else if (totalOrderPredicate(n.vote, this.proposal)) {
+    } else if (this.beats(n.vote, this.proposal)) {
       this.setProposal(n.vote);
       const vote = this.proposal;
       this.note(effects, `${me} adopts ${this.name(n.sid)}'s vote ${describeVote(vote)}`, { fle: 'adopt', sid: this.cfg.myid, from: n.sid, round: this.clock, vote });

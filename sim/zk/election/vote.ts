@@ -66,7 +66,13 @@ export function isMinusOneZxid(z: Zxid): boolean {
  * (ZooKeeper first asks the quorum verifier for the proposed leader's weight and refuses a
  * zero-weight leader; with majority quorums every weight is 1, so that test never fires here.)
  */
-export function totalOrderPredicate(newVote: Vote, curVote: Vote): boolean {
+export function totalOrderPredicate(newVote: Vote, curVote: Vote, withoutEpochClause = false): boolean {
+  if (withoutEpochClause) {
+    // ZOOKEEPER-1419 (3.4.0 – 3.4.3): the sid clause forgot to require equal epochs, so the order
+    // is not an order: (epoch 2, z, sid 1) beats (epoch 1, z, sid 3) by epoch and loses to it by sid.
+    const z = compareZxid(newVote.zxid, curVote.zxid);
+    return newVote.peerEpoch > curVote.peerEpoch || (newVote.peerEpoch === curVote.peerEpoch && z > 0) || (z === 0 && newVote.leader > curVote.leader);
+  }
   if (newVote.peerEpoch !== curVote.peerEpoch) return newVote.peerEpoch > curVote.peerEpoch;
   const z = compareZxid(newVote.zxid, curVote.zxid);
   if (z !== 0) return z > 0;

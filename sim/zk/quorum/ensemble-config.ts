@@ -4,6 +4,7 @@
  */
 import type { NodeId } from '../../contract/node.js';
 import type { BugName } from '../../bugs/catalog.js';
+import type { LegacyId } from '../../history/known-bugs.js';
 
 export interface ServerEntry {
   sid: number;
@@ -52,6 +53,15 @@ export interface EnsembleConfig {
   cnxTimeoutMs: number;
   /** Planted bugs switched on (sim/bugs/catalog.ts); absent in a clean run. */
   bugs?: readonly BugName[];
+  /** Old releases' behaviours switched on (sim/history/known-bugs.ts); absent: today's behaviour. */
+  legacy?: readonly LegacyId[];
+  /** The release the switches came from, when the scenario named one (for the record only). */
+  zkVersion?: string;
+  /**
+   * The fix ZOOKEEPER-2136 proposes for the sync() caveat (ZOOKEEPER-1675), which no release ships:
+   * the leader answers a SYNC only after a quorum has answered a ping sent after it arrived.
+   */
+  quorumSync?: boolean;
 }
 
 export function ensembleConfig(servers: ServerEntry[], overrides: Partial<Omit<EnsembleConfig, 'servers'>> = {}): EnsembleConfig {

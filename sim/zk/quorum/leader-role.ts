@@ -15,6 +15,7 @@ import { INIT_TIMER, LOAD_TIMER, TICK_TIMER, type PeerCore } from './peer-core.j
 import { ACCEPTED_EPOCH, CURRENT_EPOCH } from './replica-db.js';
 import { describeTxn } from '../describe.js';
 import { hasBug } from '../../bugs/catalog.js';
+import { hasLegacy } from '../../history/known-bugs.js';
 
 type HandlerState = 'INFO' | 'EPOCH_SENT' | 'SYNCING' | 'UPTODATE';
 
@@ -117,6 +118,7 @@ export class LeaderRole {
         return this.onAck(h, pk.zxid);
       case 'PINGREPLY':
         this.p.front.touchedElsewhere(pk.touched);
+        if (pk.round !== undefined && !h.observer) this.onSyncRoundReply(h.sid, pk.round);
         return;
       case 'REQUEST':
         if (this.propose(pk.req, pk.sessionId, undefined, { origin: pk.origin, cxid: pk.cxid }) === undefined) this.drop(conn);
@@ -151,7 +153,8 @@ export class LeaderRole {
   private maybeChooseEpoch(): void {
     const p = this.p;
     if (this.epoch !== undefined || !isQuorum(p.cfg, this.connecting.keys())) return;
-    const epoch = this.maxAccepted + 1;
+    // Before Zab 1.0 (ZOOKEEPER-335) the leader took the epoch after its own last zxid's, agreed with no one.
+    const epoch = hasLegacy(p.cfg.legacy, 'ZOOKEEPER-335') ? p.db.lastProcessedZxid.epoch + 1 : this.maxAccepted + 1;
     this.epoch = epoch;
     p.note(`s${p.sid} proposes epoch ${epoch} (1 + the highest acceptedEpoch of s${[...this.connecting.keys()].sort((a, b) => a - b).join(', s')})`, { zab: 'epoch', epoch });
     p.db.writeEpoch(ACCEPTED_EPOCH, epoch, p.fx, () => {
@@ -229,6 +232,11 @@ export class LeaderRole {
       if (compareZxid(log[i].zxid, peerLast) === 0) {
         mode = 'DIFF';
         from = i + 1;
+      } else if (hasLegacy(p.cfg.legacy, 'ZOOKEEPER-1154')) {
+        // ZOOKEEPER-1154 (≤ 3.3.3): inside the committed log's range the leader only sends what
+        // comes after the peer's zxid; a txn the peer has and the leader never committed stays.
+        mode = 'DIFF';
+        from = i;
       } else if (peerLast.counter === 0) {
         // A peer at a new-epoch marker (e, 0) holds no txn of that epoch: DIFF from there (checked first, as queueCommittedProposals does).
         mode = 'DIFF';
@@ -308,6 +316,16 @@ export class LeaderRole {
   }
 
   private onAck(h: LearnerHandler, zxid: Zxid): void {
+    if (h.state === 'SYNCING' && (zxid.counter !== 0 || zxid.epoch !== this.epoch)) {
+      // LearnerHandler takes the learner's first packet after NEWLEADER for its NEWLEADER ACK. One
+      // with another zxid (a txn ACK that overtook it, ZOOKEEPER-4685) is not counted: the learner
+      // only gets UPTODATE once the leader runs, and its real NEWLEADER ACK is then ignored.
+      h.state = 'UPTODATE';
+      h.ackDeadlineTick = this.tick + this.p.cfg.syncLimit;
+      if (this.phase === 'BROADCAST') this.p.send(h.conn, { t: 'UPTODATE' });
+      else this.p.note(`leader s${this.p.sid}: NEWLEADER ACK from s${h.sid} is from a different epoch (${formatZxid(zxid)}), not counted`, { zab: 'newleader-ack-discarded', sid: h.sid, zxid });
+      return;
+    }
     if (zxid.counter === 0) {
       if (zxid.epoch !== this.epoch || h.state !== 'SYNCING') return;
       h.state = 'UPTODATE';
@@ -352,11 +370,19 @@ export class LeaderRole {
   propose(req: WriteRequest, sessionId: string, onCommit?: () => void, from?: { origin: number; cxid: number }): Txn | undefined {
     const p = this.p;
     if (this.phase !== 'BROADCAST') return undefined;
-    const next = { epoch: this.epoch!, counter: this.lastProposed.counter + 1 };
+    let next = { epoch: this.lastProposed.epoch, counter: this.lastProposed.counter + 1 };
     if (next.counter >= 0xffffffff) {
-      // ZOOKEEPER-1277: the counter would roll over; force a new election (the next epoch restarts it).
-      p.goLooking('zxid lower 32 bits have rolled over, forcing re-election');
-      return undefined;
+      if (!hasLegacy(p.cfg.legacy, 'ZOOKEEPER-1277')) {
+        // The ZOOKEEPER-1277 fix: the counter would roll over; force a new election (the next epoch restarts it).
+        p.goLooking('zxid lower 32 bits have rolled over, forcing re-election');
+        return undefined;
+      }
+      // Before the fix the 64-bit zxid just went on counting: 0xffffffff is used, and the next one
+      // carries into the epoch bits, where it looks like a new epoch's marker (counter 0).
+      if (next.counter > 0xffffffff) {
+        next = { epoch: next.epoch + 1, counter: 0 };
+        p.note(`leader s${p.sid}: the zxid counter carries into the epoch: proposing ${formatZxid(next)} (ZOOKEEPER-1277)`, { zab: 'legacy', legacy: 'ZOOKEEPER-1277' });
+      }
     }
     const txn = this.prep.prepare(req, sessionId, next, p.ctx.wallNow, this.sessionError(req, sessionId, from?.origin));
     if (from !== undefined) {
@@ -406,16 +432,43 @@ export class LeaderRole {
   }
 
   /** Syncs waiting for what was proposed before them to commit (Leader.processSync). */
-  private readonly syncs: { after: Zxid; conn?: ConnId; sessionId: string; cxid: number }[] = [];
+  private readonly syncs: { after: Zxid; round?: number; conn?: ConnId; sessionId: string; cxid: number }[] = [];
+  /** quorumSync: the last confirmation round started, and who answered each open one. */
+  private syncRound = 0;
+  private confirmedRound = 0;
+  private readonly roundReplies = new Map<number, Set<number>>();
 
   /** A sync from a learner's client (`conn`) or from the leader's own (no conn). */
   sync(s: { conn?: ConnId; sessionId: string; cxid: number }): void {
-    this.syncs.push({ ...s, after: this.outstanding.length === 0 ? this.lastCommitted : this.lastProposed });
+    const after = this.outstanding.length === 0 ? this.lastCommitted : this.lastProposed;
+    if (this.p.cfg.quorumSync === true) {
+      // The proposed fix for ZOOKEEPER-1675: before answering, prove this server still leads by
+      // a round trip to a quorum that starts after the SYNC arrived.
+      const round = ++this.syncRound;
+      this.syncs.push({ ...s, after, round });
+      this.roundReplies.set(round, new Set([this.p.sid]));
+      for (const h of this.handlers.values()) if (h.state === 'UPTODATE' && !h.observer) this.p.send(h.conn, { t: 'PING', zxid: this.lastProposed, round });
+      this.onSyncRoundReply(this.p.sid, round);
+      return;
+    }
+    this.syncs.push({ ...s, after });
+    this.releaseSyncs();
+  }
+
+  private onSyncRoundReply(sid: number, round: number): void {
+    for (const [r, replies] of this.roundReplies) {
+      if (r > round) break;
+      replies.add(sid);
+      if (isQuorum(this.p.cfg, replies)) {
+        this.confirmedRound = Math.max(this.confirmedRound, r);
+        this.roundReplies.delete(r);
+      }
+    }
     this.releaseSyncs();
   }
 
   private releaseSyncs(): void {
-    while (this.syncs.length > 0 && compareZxid(this.syncs[0].after, this.lastCommitted) <= 0) {
+    while (this.syncs.length > 0 && compareZxid(this.syncs[0].after, this.lastCommitted) <= 0 && (this.syncs[0].round ?? 0) <= this.confirmedRound) {
       const s = this.syncs.shift()!;
       if (s.conn === undefined) this.p.front.syncDone(s.sessionId, s.cxid);
       else if (this.handlers.has(s.conn)) this.p.send(s.conn, { t: 'SYNC', sessionId: s.sessionId, cxid: s.cxid });
@@ -428,6 +481,8 @@ export class LeaderRole {
   }
 
   private processAck(sid: number, zxid: Zxid): void {
+    // Leader.processAck ignores every ACK of a counter-0 zxid: those acknowledge NEWLEADER or UPTODATE.
+    if (zxid.counter === 0) return;
     const prop = this.outstanding.find((x) => compareZxid(x.txn.zxid, zxid) === 0);
     if (prop === undefined) return; // committed already, or unknown
     if (voterSet(this.p.cfg).has(sid)) prop.acks.add(sid);

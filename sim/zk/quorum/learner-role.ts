@@ -12,14 +12,21 @@ import type { Txn } from '../txn.js';
 import { compareZxid, formatZxid, zxidKey, type Zxid } from '../zxid.js';
 import { nodeOf } from './ensemble-config.js';
 import { QUORUM_PORT, type QuorumPacket } from './packets.js';
-import { CONNECT_TIMER, READ_TIMER, type PeerCore } from './peer-core.js';
+import { CONNECT_TIMER, NEWLEADER_ACK_TIMER, READ_TIMER, type PeerCore } from './peer-core.js';
 import { ACCEPTED_EPOCH, CURRENT_EPOCH } from './replica-db.js';
 import { hasBug } from '../../bugs/catalog.js';
+import { hasLegacy } from '../../history/known-bugs.js';
 
 export type LearnerPhase = 'CONNECTING' | 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
 
 const CONNECT_TRIES = 5;
 const CONNECT_RETRY_MS = 100;
+/**
+ * How long (at most) ZOOKEEPER-4685's learner main thread may lag between handing the synced txns
+ * to its log thread and writing the NEWLEADER ACK: a scheduling delay or a short GC pause, about
+ * as long as an fsync (2–10 ms by default), so either ACK may reach the leader first.
+ */
+const MAIN_THREAD_LAG_MS = 10;
 
 export class LearnerRole {
   readonly kind: 'FOLLOWING' | 'OBSERVING';
@@ -175,7 +182,7 @@ export class LearnerRole {
         return this.onUpToDate();
       case 'PING':
         // syncWithLeader ignores PINGs; a learner in broadcast answers with the sessions its clients touched.
-        if (this.conn !== undefined && this.phase === 'BROADCAST') this.p.send(this.conn, { t: 'PINGREPLY', touched: this.p.front.takeTouched() });
+        if (this.conn !== undefined && this.phase === 'BROADCAST') this.p.send(this.conn, { t: 'PINGREPLY', touched: this.p.front.takeTouched(), ...(pk.round === undefined ? {} : { round: pk.round }) });
         return;
       case 'SYNC':
         this.p.front.syncDone(pk.sessionId, pk.cxid);
@@ -195,7 +202,16 @@ export class LearnerRole {
     const ack = (currentEpoch: number) => {
       if (p.isCurrent(this) && this.conn === conn) p.send(conn, { t: 'ACKEPOCH', currentEpoch, lastZxid: p.db.lastProcessedZxid });
     };
-    if (newEpoch > p.db.acceptedEpoch) {
+    if (hasLegacy(p.cfg.legacy, 'ZOOKEEPER-335')) {
+      // Before Zab 1.0 a follower refused only a leader whose epoch was below its own last zxid's,
+      // and promised nothing durable: a second leader of the same epoch is welcome too.
+      if (newEpoch < p.db.lastProcessedZxid.epoch) {
+        p.goLooking(`leader s${this.leaderSid}'s epoch ${newEpoch} is lower than my last zxid ${formatZxid(p.db.lastProcessedZxid)}`);
+        return;
+      }
+      this.newEpoch = newEpoch;
+      ack(p.db.currentEpoch);
+    } else if (newEpoch > p.db.acceptedEpoch) {
       this.newEpoch = newEpoch;
       // acceptedEpoch must be durable before the ACKEPOCH that promises it.
       p.db.writeEpoch(ACCEPTED_EPOCH, newEpoch, p.fx, () => ack(p.db.currentEpoch));
@@ -263,7 +279,13 @@ export class LearnerRole {
     p.applyCommitted(txn);
   }
 
-  /** NEWLEADER: log and fsync what was committed, then currentEpoch, then ACK (3.9.3+ order). */
+  /**
+   * NEWLEADER: log and fsync what was committed, then currentEpoch, then ACK (the order 3.8.5 and
+   * 3.9.2 established). Older releases (sim/history/known-bugs.ts) did these in other orders, each
+   * step its own crash point: ZOOKEEPER-3911 (the synced txns are logged only after UPTODATE),
+   * ZOOKEEPER-4643 (currentEpoch first), ZOOKEEPER-4646 (ACK before the fsync) and ZOOKEEPER-4685
+   * (the log thread ACKs the synced txns itself, racing the NEWLEADER ACK).
+   */
   private onNewLeader(zxid: Zxid): void {
     const p = this.p;
     if (this.phase !== 'SYNCHRONIZATION' || zxid.epoch !== this.newEpoch) {
@@ -272,39 +294,126 @@ export class LearnerRole {
     }
     this.newLeaderSeen = true;
     this.armReadTimeout();
-    p.db.markUpdatingEpoch(p.fx);
-    for (const z of this.committedDuringSync) {
-      const i = this.notLogged.findIndex((t) => compareZxid(t.zxid, z) === 0);
-      if (i < 0) continue;
-      const [txn] = this.notLogged.splice(i, 1);
-      p.db.append(txn, p.fx);
-      p.db.apply(txn);
-    }
-    this.committedDuringSync = [];
+    const legacy = p.cfg.legacy;
     const conn = this.conn;
     const epoch = zxid.epoch;
+    const ack = () => {
+      if (!p.isCurrent(this) || this.conn !== conn || conn === undefined) return;
+      p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
+      const held = this.heldDuringNewLeader ?? [];
+      this.heldDuringNewLeader = undefined;
+      for (const pk of held) if (p.isCurrent(this) && this.conn === conn) this.onPacket(pk);
+    };
+    if (hasLegacy(legacy, 'ZOOKEEPER-3911') && this.syncMode === 'DIFF') {
+      // 3.4.10 – 3.6.2: a DIFF-synced learner writes currentEpoch and ACKs with the synced txns in
+      // memory only; they are logged after UPTODATE, with the rest (onUpToDate).
+      p.note(`s${p.sid} ACKs NEWLEADER with ${this.committedDuringSync.length} synced txn(s) not logged yet (ZOOKEEPER-3911)`, { zab: 'legacy', legacy: 'ZOOKEEPER-3911' });
+      this.heldDuringNewLeader = [];
+      p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, ack);
+      return;
+    }
     if (hasBug(p.cfg.bugs, 'newleader-ack-before-durable')) {
       // Planted (the order before ZOOKEEPER-4643/4646): the ACK goes out at once and the history
       // and currentEpoch reach the disk later, so the leader counts a promise a power loss undoes.
-      if (conn !== undefined) p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
+      p.db.markUpdatingEpoch(p.fx);
+      this.logSynced(false);
+      ack();
       p.db.afterDurable(() => {
         if (p.isCurrent(this)) p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => p.db.clearUpdatingEpoch(p.fx));
       });
       return;
     }
     this.heldDuringNewLeader = [];
+    const l4643 = hasLegacy(legacy, 'ZOOKEEPER-4643');
+    const l4646 = hasLegacy(legacy, 'ZOOKEEPER-4646');
+    const l4685 = hasLegacy(legacy, 'ZOOKEEPER-4685');
+    // ZOOKEEPER-4685: the main thread writes its ACK a moment after handing the txns to the log
+    // thread (it may be descheduled meanwhile), and the log thread ACKs each txn once fsynced.
+    const sendAck = l4685 ? () => p.fx.push({ kind: 'set-timer', timer: NEWLEADER_ACK_TIMER, afterTicks: p.ctx.random.int(MAIN_THREAD_LAG_MS + 1) }) : ack;
+    if (l4685) this.pendingAck = ack;
+    const logThenAck = () => {
+      this.logSynced(l4685);
+      if (l4646) {
+        // ZOOKEEPER-4646: the ACK does not wait for the log thread's fsync.
+        p.note(`s${p.sid} ACKs NEWLEADER before its synced txns are fsynced (ZOOKEEPER-4646)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4646' });
+        sendAck();
+      } else {
+        p.db.afterDurable(() => {
+          if (p.isCurrent(this)) sendAck();
+        });
+      }
+    };
+    if (l4643) {
+      // ZOOKEEPER-4643: the main thread writes currentEpoch first and then hands the synced txns to
+      // the log, one step after the other: the disk gets the epoch before the txns, and a power
+      // loss between them boots a server with the new epoch and the old log.
+      p.note(`s${p.sid} writes currentEpoch ${epoch} before logging its synced txns (ZOOKEEPER-4643)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4643' });
+      p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {
+        if (!p.isCurrent(this)) return;
+        if (l4646) sendAck();
+        else p.db.afterDurable(() => p.isCurrent(this) && sendAck());
+      });
+      this.logSynced(l4685);
+      if (l4646) p.note(`s${p.sid} will ACK NEWLEADER before its synced txns are fsynced (ZOOKEEPER-4646)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4646' });
+      return;
+    }
+    p.db.markUpdatingEpoch(p.fx);
+    if (l4646) {
+      this.logSynced(l4685);
+      p.note(`s${p.sid} ACKs NEWLEADER before its synced txns are fsynced (ZOOKEEPER-4646)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4646' });
+      sendAck();
+      p.db.afterDurable(() => {
+        if (p.isCurrent(this)) p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => p.db.clearUpdatingEpoch(p.fx));
+      });
+      return;
+    }
+    this.logSynced(l4685);
     p.db.afterDurable(() => {
       if (!p.isCurrent(this)) return;
       p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {
         p.db.clearUpdatingEpoch(p.fx);
-        if (!p.isCurrent(this) || this.conn !== conn || conn === undefined) return;
-        p.send(conn, { t: 'ACK', zxid: { epoch, counter: 0 } });
-        const held = this.heldDuringNewLeader ?? [];
-        this.heldDuringNewLeader = undefined;
-        for (const pk of held) if (p.isCurrent(this) && this.conn === conn) this.onPacket(pk);
+        if (p.isCurrent(this)) sendAck();
       });
     });
   }
+
+  /** The NEWLEADER ACK ZOOKEEPER-4685's main thread is about to write. */
+  private pendingAck: (() => void) | undefined;
+
+  /** The lagging main thread writes its NEWLEADER ACK (ZOOKEEPER-4685). */
+  onNewLeaderAckTimer(): void {
+    const ack = this.pendingAck;
+    this.pendingAck = undefined;
+    ack?.();
+  }
+
+  /**
+   * Logs (and applies) the txns committed during sync. With `alsoUncommitted` (ZOOKEEPER-4685's
+   * releases) every proposal received during sync goes to the log thread now, which ACKs each once
+   * it is fsynced, whether or not the NEWLEADER ACK went first.
+   */
+  private logSynced(alsoUncommitted: boolean): void {
+    const p = this.p;
+    for (const z of this.committedDuringSync) {
+      const i = this.notLogged.findIndex((t) => compareZxid(t.zxid, z) === 0);
+      if (i < 0) continue;
+      const [txn] = this.notLogged.splice(i, 1);
+      p.db.append(txn, p.fx);
+      p.db.apply(txn);
+      if (alsoUncommitted) this.syncThreadAcks.add(zxidKey(txn.zxid));
+    }
+    this.committedDuringSync = [];
+    if (!alsoUncommitted || this.kind === 'OBSERVING') return;
+    for (const txn of this.notLogged) {
+      this.pending.push(txn);
+      this.awaitingAck.add(zxidKey(txn.zxid));
+      p.db.append(txn, p.fx);
+    }
+    this.notLogged = [];
+  }
+
+  /** Synced txns whose fsync the log thread will ACK (ZOOKEEPER-4685). */
+  private readonly syncThreadAcks = new Set<number>();
 
   private onUpToDate(): void {
     const p = this.p;
@@ -340,7 +449,13 @@ export class LearnerRole {
 
   /** The log made these durable: a follower ACKs each proposal. */
   onDurable(txns: Txn[]): void {
-    if (this.kind === 'OBSERVING' || this.phase !== 'BROADCAST' || this.conn === undefined || hasBug(this.p.cfg.bugs, 'ack-before-fsync')) return;
-    for (const t of txns) if (this.awaitingAck.delete(zxidKey(t.zxid))) this.p.send(this.conn, { t: 'ACK', zxid: t.zxid });
+    if (this.kind === 'OBSERVING' || this.conn === undefined || hasBug(this.p.cfg.bugs, 'ack-before-fsync')) return;
+    // ZOOKEEPER-4685's log thread ACKs what it logged at NEWLEADER as soon as it is on disk.
+    const early = this.phase !== 'BROADCAST';
+    if (early && this.syncThreadAcks.size === 0 && this.awaitingAck.size === 0) return;
+    for (const t of txns) {
+      const key = zxidKey(t.zxid);
+      if (this.syncThreadAcks.delete(key) || (this.awaitingAck.delete(key) && (!early || hasLegacy(this.p.cfg.legacy, 'ZOOKEEPER-4685')))) this.p.send(this.conn, { t: 'ACK', zxid: t.zxid });
+    }
   }
 }

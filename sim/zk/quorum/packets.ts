@@ -32,10 +32,16 @@ export type QuorumPacket =
   | { t: 'NEWLEADER'; zxid: Zxid }
   /** Leader → learner: start serving. */
   | { t: 'UPTODATE' }
-  /** Leader → learner: liveness, carrying the last proposed zxid; the learner answers with a PING. */
-  | { t: 'PING'; zxid: Zxid }
-  /** A learner's answer to PING: sessions its clients touched since the last one. */
-  | { t: 'PINGREPLY'; touched: [SessionId, number][] }
+  /**
+   * Leader → learner: liveness, carrying the last proposed zxid; the learner answers with a PING.
+   * `round`: a sync confirmation round (quorumSync, the proposed ZOOKEEPER-2136 fix).
+   */
+  | { t: 'PING'; zxid: Zxid; round?: number }
+  /**
+   * A learner's answer to PING: sessions its clients touched since the last one. `round` echoes
+   * the PING's (quorumSync only: the leader's proof that a quorum still follows it).
+   */
+  | { t: 'PINGREPLY'; touched: [SessionId, number][]; round?: number }
   /** Learner → leader: a client's write (or createSession / closeSession) to prepare and propose. */
   | { t: 'REQUEST'; origin: number; sessionId: SessionId; cxid: number; req: WriteRequest }
   /** Learner → leader: a client's sync; the leader answers with SYNC once what it proposed before is committed. */

@@ -37,3 +37,4 @@ export const INIT_TIMER = 'zab:init-limit';
 export const READ_TIMER = 'zab:read-timeout';
 export const CONNECT_TIMER = 'zab:connect-retry';
 export const LOAD_TIMER = 'zab:load';
+export const NEWLEADER_ACK_TIMER = 'zab:newleader-ack';

@@ -8,13 +8,14 @@
  */
 import type { ConnId, DurableView, Effect, Input, NodeProgram, Step, StepContext } from '../../contract/node.js';
 import type { WriteRequest } from '../prep.js';
-import { formatZxid } from '../zxid.js';
+import { compareZxid, formatZxid } from '../zxid.js';
+import { hasLegacy } from '../../history/known-bugs.js';
 import { FastLeaderElection, type ElectionDecision } from '../election/election.js';
 import { nodeOf, observers, sidOf, voters, type EnsembleConfig } from './ensemble-config.js';
 import { LeaderRole } from './leader-role.js';
 import { LearnerRole } from './learner-role.js';
 import { QUORUM_PORT, type QuorumPacket } from './packets.js';
-import { CONNECT_TIMER, INIT_TIMER, LOAD_TIMER, READ_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
+import { CONNECT_TIMER, INIT_TIMER, LOAD_TIMER, NEWLEADER_ACK_TIMER, READ_TIMER, TICK_TIMER, type PeerCore } from './peer-core.js';
 import { ReplicaDb } from './replica-db.js';
 import { ClientFront, EXPIRY_TIMER, type FrontHost } from './client-front.js';
 import type { Txn } from '../txn.js';
@@ -60,6 +61,7 @@ export class QuorumPeer implements PeerCore, FrontHost {
       maxNotificationIntervalMs: cfg.maxNotificationIntervalMs,
       cnxTimeoutMs: cfg.cnxTimeoutMs,
       ...(cfg.bugs === undefined ? {} : { bugs: cfg.bugs }),
+      ...(cfg.legacy === undefined ? {} : { legacy: cfg.legacy }),
     });
     this.front = new ClientFront(this);
   }
@@ -113,17 +115,34 @@ export class QuorumPeer implements PeerCore, FrontHost {
     if (r.kind === 'HALTED') return;
     if (r instanceof LeaderRole) for (const c of r.connections()) this.fx.push({ kind: 'close', conn: c });
     if (r instanceof LearnerRole && r.conn !== undefined) this.fx.push({ kind: 'close', conn: r.conn });
-    for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER, ROLE_START_TIMER, LOOK_TIMER, LOAD_TIMER]) this.fx.push({ kind: 'cancel-timer', timer });
+    for (const timer of [TICK_TIMER, INIT_TIMER, READ_TIMER, CONNECT_TIMER, ROLE_START_TIMER, LOOK_TIMER, LOAD_TIMER, ...(r instanceof LearnerRole && hasLegacy(this.cfg.legacy, 'ZOOKEEPER-4685') ? [NEWLEADER_ACK_TIMER] : [])]) this.fx.push({ kind: 'cancel-timer', timer });
     if (r.kind !== 'LOOKING') this.note(`s${this.sid} goes back to LOOKING: ${reason}`, { zab: 'looking', reason });
     this.role = { kind: 'LOOKING' };
     this.front.stopServing();
     this.db.dropContinuations();
-    const ff = this.db.fastForward();
+    const ff = this.fastForward();
     if (ff > 0) this.note(`s${this.sid} fast-forwards ${ff} logged txn(s) into memory, now at ${formatZxid(this.db.lastProcessedZxid)}`, { zab: 'fast-forward', count: ff });
     if (reason === 'boot') return this.startLooking();
     // The role shuts down first; meanwhile the election side still answers with the old vote.
     const { min, max } = this.cfg.roleShutdownMs;
     this.fx.push({ kind: 'set-timer', timer: LOOK_TIMER, afterTicks: min + this.ctx.random.int(max - min + 1) });
+  }
+
+  /**
+   * ZKDatabase.fastForwardDataBase at a role's end (the ZOOKEEPER-2845 fix), as this server's
+   * release does it: not at all before that fix; and before ZOOKEEPER-4712's, with the log thread
+   * still running, so what it had not written yet (here: not fsynced) is missed and lands later.
+   */
+  private fastForward(): number {
+    if (hasLegacy(this.cfg.legacy, 'ZOOKEEPER-2845')) {
+      if (compareZxid(this.db.lastLoggedZxid(), this.db.lastProcessedZxid) > 0) this.note(`s${this.sid} keeps its in-memory database at ${formatZxid(this.db.lastProcessedZxid)} though its log reaches ${formatZxid(this.db.lastLoggedZxid())} (no fast-forward: ZOOKEEPER-2845)`, { zab: 'no-fast-forward', legacy: 'ZOOKEEPER-2845' });
+      return 0;
+    }
+    if (hasLegacy(this.cfg.legacy, 'ZOOKEEPER-4712') && this.db.unsynced > 0) {
+      this.note(`s${this.sid}'s log thread outlives its role with ${this.db.unsynced} txn(s) not yet written: the fast-forward misses them (ZOOKEEPER-4712)`, { zab: 'stale-sync-thread', legacy: 'ZOOKEEPER-4712', count: this.db.unsynced });
+      return this.db.fastForward(this.db.durableLength);
+    }
+    return this.db.fastForward();
   }
 
   private startLooking(): void {
@@ -221,6 +240,7 @@ export class QuorumPeer implements PeerCore, FrontHost {
     else if (timer === LOAD_TIMER && r instanceof LeaderRole) r.onLoadTimer();
     else if (timer === READ_TIMER && r instanceof LearnerRole) r.onReadTimeout();
     else if (timer === CONNECT_TIMER && r instanceof LearnerRole) r.onConnectRetry();
+    else if (timer === NEWLEADER_ACK_TIMER && r instanceof LearnerRole) r.onNewLeaderAckTimer();
   }
 
   private onDiskDone(input: Extract<Input<unknown>, { kind: 'disk-done' }>): void {
@@ -267,7 +287,7 @@ export function quorumPeerProgram(cfg: EnsembleConfig): NodeProgram<PeerState, u
     boot(ctx: StepContext, disk: DurableView): Step<PeerState, unknown> {
       const sid = sidOf(cfg, ctx.self);
       const early: Effect<unknown>[] = [];
-      const { db, problem } = ReplicaDb.load(disk, cfg.commitLogCount, early);
+      const { db, problem } = ReplicaDb.load(disk, cfg.commitLogCount, early, { preZab10: hasLegacy(cfg.legacy, 'ZOOKEEPER-335') });
       const peer = new QuorumPeer(sid, cfg, db, ctx);
       const fx = within(peer, ctx, () => {
         if (problem !== undefined) {

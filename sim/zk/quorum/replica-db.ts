@@ -53,8 +53,31 @@ export class ReplicaDb {
    */
   readonly applied: { zxid: Zxid; body: TxnBody; gen: number }[] = [];
   private gen = 0;
-  acceptedEpoch = 0;
-  currentEpoch = 0;
+  private accepted = 0;
+  private current = 0;
+  /**
+   * Before Zab 1.0 (ZOOKEEPER-335, 3.3.x) there were no epoch files: both epochs are the epoch of
+   * the last zxid, and writing one writes nothing.
+   */
+  private readonly preZab10: boolean;
+
+  /** The epoch of the last LEADERINFO accepted (file `acceptedEpoch`; paper: f.p). */
+  get acceptedEpoch(): number {
+    return this.preZab10 ? this.lastProcessedZxid.epoch : this.accepted;
+  }
+
+  set acceptedEpoch(v: number) {
+    this.accepted = v;
+  }
+
+  /** The epoch of the last NEWLEADER accepted (file `currentEpoch`; paper: f.a); votes carry it. */
+  get currentEpoch(): number {
+    return this.preZab10 ? this.lastProcessedZxid.epoch : this.current;
+  }
+
+  set currentEpoch(v: number) {
+    this.current = v;
+  }
   /** What the last TRUNC this incarnation obeyed removed: the log after `to`, up to `upTo` (for the invariant monitors). */
   truncated: { to: Zxid; upTo: Zxid } | undefined;
   /** The currentEpoch a restart would read (written and fsynced), for the invariant monitors. */
@@ -72,11 +95,16 @@ export class ReplicaDb {
   /** Waiting for the log to be durable up to a length. */
   private durableWaiters: { length: number; then: () => void }[] = [];
 
-  constructor(private readonly commitLogCount: number) {}
+  constructor(
+    private readonly commitLogCount: number,
+    opts: { preZab10?: boolean } = {},
+  ) {
+    this.preZab10 = opts.preZab10 === true;
+  }
 
   /** Loads what survived on disk. Returns why the server must not start, if it must not. */
-  static load(disk: DurableView, commitLogCount: number, fx: Fx): { db: ReplicaDb; problem?: string } {
-    const db = new ReplicaDb(commitLogCount);
+  static load(disk: DurableView, commitLogCount: number, fx: Fx, opts: { preZab10?: boolean } = {}): { db: ReplicaDb; problem?: string } {
+    const db = new ReplicaDb(commitLogCount, opts);
     // Epoch files are replaced atomically in ZooKeeper (temp file + rename): here each is a small log
     // whose last intact record is the value, so a torn write leaves the previous value.
     // Bit rot in the newest record, though, is an unreadable file: ZooKeeper will not start on it.
@@ -110,6 +138,7 @@ export class ReplicaDb {
     }
     db.durableCount = db.log.length;
     db.rebuild();
+    if (db.preZab10) return { db };
     const last = db.lastLoggedZxid();
     // A missing epoch file reads as the epoch of the last logged zxid (QuorumPeer.loadDataBase).
     db.acceptedEpoch = a ?? last.epoch;
@@ -134,7 +163,9 @@ export class ReplicaDb {
     this.sessions = new Map(this.base?.sessions ?? []);
     this.committedLog = [];
     const from = this.base?.zxid ?? ZERO_ZXID;
-    for (const txn of this.log) if (compareZxid(txn.zxid, from) > 0) this.apply(txn);
+    // A zxid logged twice (a retained database re-synced what its log already had, ZOOKEEPER-2845)
+    // replays once: ZooKeeper applies the copy too, and it changes nothing.
+    for (const txn of this.log) if (compareZxid(txn.zxid, from) > 0 && compareZxid(txn.zxid, this.tree.lastProcessedZxid) > 0) this.apply(txn);
   }
 
   /** Counts rebuilds of the tree; `applied` entries of the current generation describe the tree. */
@@ -176,9 +207,10 @@ export class ReplicaDb {
    * Otherwise a logged, never-committed proposal hides from the next leader's TRUNC and reappears
    * at the next restart.
    */
-  fastForward(): number {
+  fastForward(upTo = this.log.length): number {
     let n = 0;
-    for (const txn of this.log) {
+    for (let i = 0; i < upTo; i++) {
+      const txn = this.log[i];
       if (compareZxid(txn.zxid, this.tree.lastProcessedZxid) > 0) {
         this.apply(txn);
         n++;
@@ -204,6 +236,11 @@ export class ReplicaDb {
   private startFsync(fx: Fx): void {
     this.syncingTo = this.log.length;
     fx.push({ kind: 'fsync', file: TXN_LOG, ref: 'db:fsync' });
+  }
+
+  /** Log entries known durable (the first `durableLength` records survive a power loss). */
+  get durableLength(): number {
+    return this.durableCount;
   }
 
   /** Log entries not known durable yet. */
@@ -248,6 +285,14 @@ export class ReplicaDb {
   durablyLogged(z: Zxid): boolean {
     for (let i = this.log.length - 1; i >= 0; i--) if (compareZxid(this.log[i].zxid, z) === 0) return i < this.durableCount;
     return false;
+  }
+
+  /**
+   * Whether `z` would survive a power loss here: in the fsynced log, or inside a snapshot taken
+   * at or after it (for the invariant monitors; a snapshot counts once written, never crying wolf).
+   */
+  durablyHolds(z: Zxid): boolean {
+    return this.durablyLogged(z) || this.snapshots.some((s) => compareZxid(s.zxid, z) >= 0);
   }
 
   /** Runs `then` once everything appended so far is durable (at once if it already is). */
@@ -311,6 +356,10 @@ export class ReplicaDb {
 
   /** Writes an epoch file; `then` runs once it is durable (ACKEPOCH, NEWLEADER ACK wait for it). */
   writeEpoch(file: typeof ACCEPTED_EPOCH | typeof CURRENT_EPOCH, value: number, fx: Fx, then: () => void): void {
+    if (this.preZab10) {
+      then(); // nothing to write before Zab 1.0 (ZOOKEEPER-335)
+      return;
+    }
     if (file === ACCEPTED_EPOCH) this.acceptedEpoch = value;
     else this.currentEpoch = value;
     const ref = `db:k${this.nextRef++}`;
@@ -321,6 +370,7 @@ export class ReplicaDb {
 
   /** NEWLEADER: the history and currentEpoch are about to be written (see UPDATING_EPOCH). */
   markUpdatingEpoch(fx: Fx): void {
+    if (this.preZab10) return;
     fx.push({ kind: 'append', file: UPDATING_EPOCH, record: 1, ref: 'db:epoch' }, { kind: 'fsync', file: UPDATING_EPOCH, ref: 'db:epoch' });
   }
 
