@@ -37,6 +37,7 @@ import exploreTask, { type ExploreTask, type RunsResult, type ShrinkTaskResult }
 import { d3Source } from './d3-source.js';
 import { FileSink, writeFileAtomic } from './file-sink.js';
 import { loadScenarioFile, readText, withZkBehaviour } from './inputs.js';
+import { resolveLegacy } from '../history/zk-version.js';
 
 export interface ExploreOptions {
   runs: string;
@@ -261,7 +262,8 @@ function formatSummary(r: ExploreReport, t: ExploreTiming, out: string, html: st
   const lines: string[] = [];
   const sh = r.spec.shard === null ? '' : `, shard ${r.spec.shard.index}/${r.spec.shard.count}`;
   const b = r.spec.base;
-  const bugs = `${b.bugs === undefined ? '' : `, bugs: ${b.bugs.join(', ')}`}${b.zkVersion === undefined ? '' : `, as ZooKeeper ${b.zkVersion}`}${b.legacy === undefined ? '' : `, legacy: ${b.legacy.join(', ')}`}`;
+  const switches = resolveLegacy(b.zkVersion, b.legacy);
+  const bugs = `${b.bugs === undefined ? '' : `, bugs: ${b.bugs.join(', ')}`}${b.zkVersion === undefined ? '' : `, as ZooKeeper ${b.zkVersion}`}${switches.length === 0 ? '' : ` (old behaviour: ${switches.join(', ')})`}`;
   lines.push(`zksim explore ${r.spec.base.name}: ${r.seeds} seeds (${r.spec.start}..${r.spec.start + r.spec.runs - 1}${sh}${bugs}), ${t.workers} worker(s), ${(t.wallMs / 1000).toFixed(1)} s (${t.seedsPerHour.toLocaleString('en-US')} seeds/hour)`);
   lines.push(`  passed ${r.passed}, failed ${r.failed}, unknown ${r.unknown} (a check could not judge, e.g. faults still active at the end)`);
   const byCheck = Object.entries(r.failuresByCheck);

@@ -7,7 +7,8 @@ export function formatRunReport(r: RunResult, tracePath: string | null, wallMs: 
   const out: string[] = [];
   out.push(`zksim run ${r.scenario}: seed ${r.seed}, ${r.endAt} ticks simulated, ${r.events} events, ${Math.round(wallMs)} ms`);
   if (r.stoppedAt !== undefined) {
-    out.push(`  stopped at ${r.stoppedAt.at}: ${r.stoppedAt.check} found a safety violation (replay it with --seed ${r.seed})`);
+    const why = r.stoppedAt.check === 'liveness' ? 'a message storm (a livelock) cut the run' : `${r.stoppedAt.check} found a safety violation`;
+    out.push(`  stopped at ${r.stoppedAt.at}: ${why} (replay it with --seed ${r.seed})`);
   }
   const width = Math.max(...r.verdicts.map((v) => v.check.length));
   r.verdicts.forEach((v, i) => {

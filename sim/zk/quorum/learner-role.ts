@@ -455,7 +455,7 @@ export class LearnerRole {
     if (early && this.syncThreadAcks.size === 0 && this.awaitingAck.size === 0) return;
     for (const t of txns) {
       const key = zxidKey(t.zxid);
-      if (this.syncThreadAcks.delete(key) || (this.awaitingAck.delete(key) && (!early || hasLegacy(this.p.cfg.legacy, 'ZOOKEEPER-4685')))) this.p.send(this.conn, { t: 'ACK', zxid: t.zxid });
+      if (this.syncThreadAcks.delete(key) || ((!early || hasLegacy(this.p.cfg.legacy, 'ZOOKEEPER-4685')) && this.awaitingAck.delete(key))) this.p.send(this.conn, { t: 'ACK', zxid: t.zxid });
     }
   }
 }
