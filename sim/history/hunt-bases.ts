@@ -9,7 +9,7 @@ export const HUNT_BASES: Record<string, { path: string; why: string }> = {
   },
   'ZOOKEEPER-1419': {
     path: 'scenarios/bugs/hunt/idle-ensemble.json',
-    why: 'the broken order only matters between votes with the same last zxid and different currentEpochs, which needs an epoch that committed nothing; with clients writing, every epoch commits at once, so the base has no clients and only crash and partition faults',
+    why: 'the broken order only matters between votes with the same last zxid and different currentEpochs, which needs an epoch that committed nothing; with clients writing, almost every epoch commits at once (the reference run finds it once in 400 seeds), so the base has no clients and only crash and partition faults (3 in 200)',
   },
   'ZOOKEEPER-1675': {
     path: 'scenarios/bugs/hunt/strict-sync-reads.json',
