@@ -125,7 +125,7 @@ const REDISCOVERY_BUDGETS: Record<string, number> = {
   'ZOOKEEPER-3911': 10,
   'ZOOKEEPER-4646': 10,
   'ZOOKEEPER-4685': 10,
-  'ZOOKEEPER-4712': 30,
+  'ZOOKEEPER-4712': 300,
 };
 
 function huntBase(jira: string) {

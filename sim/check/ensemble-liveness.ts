@@ -30,7 +30,15 @@ export class EnsembleLiveness implements Checker {
     private readonly clients: readonly NodeId[] = [],
   ) {}
 
+  /** Servers that exited on a protocol error of their own (not a disk fault), until they boot again. */
+  private readonly exited = new Map<NodeId, { at: number; reason: string }>();
+
   onEvent(e: TraceEvent): void {
+    if (e.kind === 'note') {
+      const reason = (e.data as { exit?: string } | undefined)?.exit;
+      if (reason !== undefined && !/^(disk |cannot start)/.test(reason)) this.exited.set(e.node, { at: e.at, reason });
+    }
+    if (e.kind === 'boot') this.exited.delete(e.node);
     if (FAULT_ACTIVITY.has(e.kind)) this.quietFrom = e.at;
     if (e.kind === 'role') this.lastRoleChange = e.at;
     if (e.kind === 'note' && (e.data as { zab?: string } | undefined)?.zab === 'commit') this.lastCommit = e.at;
@@ -41,6 +49,10 @@ export class EnsembleLiveness implements Checker {
     const check = this.name;
     const end = this.end;
     if (end === undefined) return { check, status: 'unknown', summary: 'the trace has no end event', violations: [] };
+    // A server that exited on a protocol error (not a fault) and stayed down: the service lost it.
+    const exits = [...this.exited].map(([n, x]) => `${n} exited at ${x.at} (${x.reason}) and is still down`);
+    const onlyExits = end.active.every((a) => [...this.exited.keys()].some((n) => a === `${n} process-down`));
+    if (exits.length > 0 && onlyExits) return { check, status: 'fail', summary: `${exits.length} server(s) exited on a protocol error and never came back`, violations: exits };
     if (!end.healed) return { check, status: 'unknown', summary: `faults still active at the end (${end.active.join(', ')}); liveness not judged`, violations: [] };
     const deadline = this.quietFrom + this.settleTicks;
     // Judging needs time after the deadline: a run ending exactly there cannot show a commit after it.

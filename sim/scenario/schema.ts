@@ -232,7 +232,7 @@ export const ScenarioSchema = z.strictObject({
       liveness: z
         .strictObject({
           settleTicks: positiveTicks.optional(),
-          /** Kernel events in one simulated second past which the run is cut as a message storm and liveness fails (default 200000). */
+          /** Kernel events in one simulated second past which the run is cut as a message storm and liveness fails (default 200000 + 100 per operation per second the clients and load offer). */
           stormEventsPerSecond: z.int().min(1000).optional(),
         })
         .optional(),

@@ -9,8 +9,19 @@ import { PROTOCOLS } from './protocols.js';
 import { effectiveSeed, resolveRunConfig, type RunConfig } from './resolve.js';
 import type { Scenario } from './schema.js';
 
-/** The storm guard's default: normal runs stay below a few thousand events per simulated second. */
+/** The storm guard's floor: normal runs stay below a few thousand events per simulated second. */
 export const DEFAULT_STORM_EVENTS_PER_SECOND = 200_000;
+
+/**
+ * The storm guard's default for a scenario: the floor plus 100 events per operation per second
+ * the scenario offers (clients, lock clients, built-in load). A busy run makes a few events per
+ * operation, so only a livelock comes near it.
+ */
+export function defaultStormLimit(s: Scenario): number {
+  const p = s.protocol as { clients?: { count: number; opsPerSecond?: number }; locks?: { clients: number }; load?: { writesPerSecond: number } };
+  const ops = (p.clients === undefined ? 0 : p.clients.count * (p.clients.opsPerSecond ?? 10)) + (p.locks === undefined ? 0 : p.locks.clients * 20) + (p.load?.writesPerSecond ?? 0);
+  return DEFAULT_STORM_EVENTS_PER_SECOND + Math.ceil(100 * ops);
+}
 
 export interface SimulationOptions {
   /** Overrides the scenario's seed. */
@@ -90,7 +101,7 @@ export class Simulation {
     this.checkers = level === 'off' ? (invariants ? all.filter(isMonitor) : []) : invariants ? all : all.filter((c) => !isMonitor(c));
     for (const c of this.checkers) if (level !== 'off') this.trace.subscribe((e) => c.onEvent(e));
     const monitors = this.checkers.filter(isMonitor);
-    this.stormLimit = scenario.checks?.liveness?.stormEventsPerSecond ?? DEFAULT_STORM_EVENTS_PER_SECOND;
+    this.stormLimit = scenario.checks?.liveness?.stormEventsPerSecond ?? defaultStormLimit(scenario);
     this.afterEvent = () => {
       for (const m of monitors) {
         m.afterEvent();

@@ -481,11 +481,22 @@ export class LeaderRole {
   }
 
   private processAck(sid: number, zxid: Zxid): void {
+    const before1277 = hasLegacy(this.p.cfg.legacy, 'ZOOKEEPER-1277');
     // Leader.processAck ignores every ACK of a counter-0 zxid: those acknowledge NEWLEADER or UPTODATE.
-    if (zxid.counter === 0) return;
+    if (zxid.counter === 0 && !before1277) return;
     const prop = this.outstanding.find((x) => compareZxid(x.txn.zxid, zxid) === 0);
     if (prop === undefined) return; // committed already, or unknown
     if (voterSet(this.p.cfg).has(sid)) prop.acks.add(sid);
+    if (before1277) {
+      // 3.4.3's processAck: whatever reaches a quorum commits, in any order (a warning only), and a
+      // counter-0 zxid that does is taken for the NEWLEADER proposal and never committed; the
+      // followers then see a COMMIT that is not their next pending txn, and exit.
+      if (!isQuorum(this.p.cfg, prop.acks)) return;
+      this.outstanding.splice(this.outstanding.indexOf(prop), 1);
+      if (zxid.counter === 0) this.p.note(`leader s${this.p.sid}: ${formatZxid(zxid)} reached a quorum and is taken for a NEWLEADER proposal: not committed (ZOOKEEPER-1277)`, { zab: 'legacy', legacy: 'ZOOKEEPER-1277' });
+      else this.commit(prop);
+      return;
+    }
     // Planted 'commit-before-quorum': the leader's own durable copy is taken for a quorum's.
     const early = hasBug(this.p.cfg.bugs, 'commit-before-quorum');
     // Commit strictly in zxid order: only the oldest outstanding proposal can commit.
@@ -520,7 +531,8 @@ export class LeaderRole {
         this.drop(h.conn);
         continue;
       }
-      p.send(h.conn, { t: 'PING', zxid: this.lastProposed });
+      // An open sync round rides on every PING until a quorum answered it (quorumSync).
+      p.send(h.conn, this.roundReplies.size === 0 ? { t: 'PING', zxid: this.lastProposed } : { t: 'PING', zxid: this.lastProposed, round: this.syncRound });
     }
     if (++this.halfTicks % 2 !== 0) return;
     this.tick++;

@@ -331,24 +331,13 @@ export class LearnerRole {
     // thread (it may be descheduled meanwhile), and the log thread ACKs each txn once fsynced.
     const sendAck = l4685 ? () => p.fx.push({ kind: 'set-timer', timer: NEWLEADER_ACK_TIMER, afterTicks: p.ctx.random.int(MAIN_THREAD_LAG_MS + 1) }) : ack;
     if (l4685) this.pendingAck = ack;
-    const logThenAck = () => {
-      this.logSynced(l4685);
-      if (l4646) {
-        // ZOOKEEPER-4646: the ACK does not wait for the log thread's fsync.
-        p.note(`s${p.sid} ACKs NEWLEADER before its synced txns are fsynced (ZOOKEEPER-4646)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4646' });
-        sendAck();
-      } else {
-        p.db.afterDurable(() => {
-          if (p.isCurrent(this)) sendAck();
-        });
-      }
-    };
     if (l4643) {
       // ZOOKEEPER-4643: the main thread writes currentEpoch first and then hands the synced txns to
       // the log, one step after the other: the disk gets the epoch before the txns, and a power
       // loss between them boots a server with the new epoch and the old log.
       p.note(`s${p.sid} writes currentEpoch ${epoch} before logging its synced txns (ZOOKEEPER-4643)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4643' });
       p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {
+        p.db.clearUpdatingEpoch(p.fx); // a SNAP sync set it
         if (!p.isCurrent(this)) return;
         if (l4646) sendAck();
         else p.db.afterDurable(() => p.isCurrent(this) && sendAck());
@@ -357,16 +346,19 @@ export class LearnerRole {
       if (l4646) p.note(`s${p.sid} will ACK NEWLEADER before its synced txns are fsynced (ZOOKEEPER-4646)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4646' });
       return;
     }
-    p.db.markUpdatingEpoch(p.fx);
     if (l4646) {
-      this.logSynced(l4685);
-      p.note(`s${p.sid} ACKs NEWLEADER before its synced txns are fsynced (ZOOKEEPER-4646)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4646' });
-      sendAck();
-      p.db.afterDurable(() => {
-        if (p.isCurrent(this)) p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => p.db.clearUpdatingEpoch(p.fx));
+      // ZOOKEEPER-4646 (every release with it also had 4643's order; alone, the txns go first): the
+      // main thread hands the synced txns to the log thread, writes currentEpoch and ACKs, while
+      // the log thread has not flushed them yet: the fsync reaches the disk after the epoch.
+      this.logSynced(l4685, true);
+      p.note(`s${p.sid} will ACK NEWLEADER before its synced txns are fsynced (ZOOKEEPER-4646)`, { zab: 'legacy', legacy: 'ZOOKEEPER-4646' });
+      p.db.writeEpoch(CURRENT_EPOCH, epoch, p.fx, () => {
+        if (p.isCurrent(this)) sendAck();
       });
+      p.db.flush(p.fx);
       return;
     }
+    p.db.markUpdatingEpoch(p.fx);
     this.logSynced(l4685);
     p.db.afterDurable(() => {
       if (!p.isCurrent(this)) return;
@@ -390,15 +382,16 @@ export class LearnerRole {
   /**
    * Logs (and applies) the txns committed during sync. With `alsoUncommitted` (ZOOKEEPER-4685's
    * releases) every proposal received during sync goes to the log thread now, which ACKs each once
-   * it is fsynced, whether or not the NEWLEADER ACK went first.
+   * it is fsynced, whether or not the NEWLEADER ACK went first. `deferFsync`: the log thread has
+   * not flushed them yet (ZOOKEEPER-4646); the caller starts the fsync (ReplicaDb.flush).
    */
-  private logSynced(alsoUncommitted: boolean): void {
+  private logSynced(alsoUncommitted: boolean, deferFsync = false): void {
     const p = this.p;
     for (const z of this.committedDuringSync) {
       const i = this.notLogged.findIndex((t) => compareZxid(t.zxid, z) === 0);
       if (i < 0) continue;
       const [txn] = this.notLogged.splice(i, 1);
-      p.db.append(txn, p.fx);
+      p.db.append(txn, p.fx, deferFsync);
       p.db.apply(txn);
       if (alsoUncommitted) this.syncThreadAcks.add(zxidKey(txn.zxid));
     }
@@ -407,7 +400,7 @@ export class LearnerRole {
     for (const txn of this.notLogged) {
       this.pending.push(txn);
       this.awaitingAck.add(zxidKey(txn.zxid));
-      p.db.append(txn, p.fx);
+      p.db.append(txn, p.fx, deferFsync);
     }
     this.notLogged = [];
   }

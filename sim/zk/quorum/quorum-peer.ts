@@ -120,7 +120,7 @@ export class QuorumPeer implements PeerCore, FrontHost {
     this.role = { kind: 'LOOKING' };
     this.front.stopServing();
     this.db.dropContinuations();
-    const ff = this.fastForward();
+    const ff = this.fastForward(r instanceof LearnerRole);
     if (ff > 0) this.note(`s${this.sid} fast-forwards ${ff} logged txn(s) into memory, now at ${formatZxid(this.db.lastProcessedZxid)}`, { zab: 'fast-forward', count: ff });
     if (reason === 'boot') return this.startLooking();
     // The role shuts down first; meanwhile the election side still answers with the old vote.
@@ -130,15 +130,17 @@ export class QuorumPeer implements PeerCore, FrontHost {
 
   /**
    * ZKDatabase.fastForwardDataBase at a role's end (the ZOOKEEPER-2845 fix), as this server's
-   * release does it: not at all before that fix; and before ZOOKEEPER-4712's, with the log thread
-   * still running, so what it had not written yet (here: not fsynced) is missed and lands later.
+   * release does it: not at all before that fix; and before ZOOKEEPER-4712's, with a follower's or
+   * observer's log thread still running, so what it had not written yet (here: not fsynced) is
+   * missed and lands later.
    */
-  private fastForward(): number {
+  private fastForward(learnerEnded: boolean): number {
     if (hasLegacy(this.cfg.legacy, 'ZOOKEEPER-2845')) {
       if (compareZxid(this.db.lastLoggedZxid(), this.db.lastProcessedZxid) > 0) this.note(`s${this.sid} keeps its in-memory database at ${formatZxid(this.db.lastProcessedZxid)} though its log reaches ${formatZxid(this.db.lastLoggedZxid())} (no fast-forward: ZOOKEEPER-2845)`, { zab: 'no-fast-forward', legacy: 'ZOOKEEPER-2845' });
       return 0;
     }
-    if (hasLegacy(this.cfg.legacy, 'ZOOKEEPER-4712') && this.db.unsynced > 0) {
+    // Only a learner's shutdown left its log thread running; a leader's stops it first.
+    if (learnerEnded && hasLegacy(this.cfg.legacy, 'ZOOKEEPER-4712') && this.db.unsynced > 0) {
       this.note(`s${this.sid}'s log thread outlives its role with ${this.db.unsynced} txn(s) not yet written: the fast-forward misses them (ZOOKEEPER-4712)`, { zab: 'stale-sync-thread', legacy: 'ZOOKEEPER-4712', count: this.db.unsynced });
       return this.db.fastForward(this.db.durableLength);
     }

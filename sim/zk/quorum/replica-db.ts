@@ -227,10 +227,15 @@ export class ReplicaDb {
   // ------------------------------------------------------------------ the log
 
   /** Hands a transaction to the log; `durable()` reports it once an fsync covered it. */
-  append(txn: Txn, fx: Fx): void {
+  append(txn: Txn, fx: Fx, deferFsync = false): void {
     this.log.push(txn);
     fx.push({ kind: 'append', file: TXN_LOG, record: txn, ref: 'db:append' });
-    if (this.syncingTo === undefined) this.startFsync(fx);
+    if (this.syncingTo === undefined && !deferFsync) this.startFsync(fx);
+  }
+
+  /** Starts the fsync of what was appended with `deferFsync`, unless one is running (it chains). */
+  flush(fx: Fx): void {
+    if (this.syncingTo === undefined && this.durableCount < this.log.length) this.startFsync(fx);
   }
 
   private startFsync(fx: Fx): void {
