@@ -7,6 +7,7 @@ import { ScenarioSchema } from '../scenario/schema.js';
 import { ZKSIM_VERSION } from '../version.js';
 import { bugsCommand } from './bugs-command.js';
 import { knownBugsCommand } from './known-bugs-command.js';
+import { vizCommand } from './viz-command.js';
 import { checkCommand } from './check-command.js';
 import { registerCheckTraceCommand } from './check-trace-command.js';
 import { conformanceCommand } from './conformance-command.js';
@@ -92,6 +93,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerRecordCommand(program);
 
   registerCheckTraceCommand(program, setExit);
+
+  program
+    .command('viz')
+    .description('serve the teaching viewer (elections and broadcast, step by step) on 127.0.0.1 and open a trace in it')
+    .argument('[trace]', 'trace file (NDJSON) to open; without one the page offers a file picker')
+    .option('--port <n>', 'port to listen on (0: any free port)', '0')
+    .addHelpText('after', '\nBuild the viewer once with `npm run build:viz` (npm test does). Exit status: 2 bad input; otherwise it runs until interrupted.')
+    .action(async (trace: string | undefined, opts) => setExit(await vizCommand(trace, opts)));
 
   program
     .command('known-bugs')

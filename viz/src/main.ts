@@ -1,0 +1,200 @@
+/**
+ * The teaching viewer: opens a trace (?trace=URL, the file picker, or a dropped file), shows the
+ * ensemble as a ring at one cursor, the servers' state in a table and the current event in words,
+ * and moves the cursor by event, by milestone, by time, or by playing. The cursor lives in the URL
+ * (#e=INDEX), so a link reopens the same frame. Every string from the trace is set as text.
+ */
+import { select } from 'd3';
+import { parseTrace, TraceFormatError, type NodeView, type TraceModel } from '../model/trace-model.js';
+import { narrate } from '../model/narration.js';
+
+// Okabe–Ito colours, each role also has its own shape (colour is never the only cue).
+const ROLE_STYLE: Record<string, { colour: string; shape: string; label: string }> = {
+  LEADING: { colour: '#d55e00', shape: 'square', label: 'leader' },
+  FOLLOWING: { colour: '#0072b2', shape: 'triangle', label: 'follower' },
+  OBSERVING: { colour: '#009e73', shape: 'diamond', label: 'observer' },
+  LOOKING: { colour: '#f0e442', shape: 'circle', label: 'looking (electing)' },
+  down: { colour: '#999999', shape: 'cross', label: 'down' },
+  '': { colour: '#ffffff', shape: 'circle', label: 'starting' },
+};
+
+const SIZE = 26;
+
+function shapePath(shape: string): string {
+  const s = SIZE;
+  switch (shape) {
+    case 'square':
+      return `M${-s},${-s}H${s}V${s}H${-s}Z`;
+    case 'triangle':
+      return `M0,${-s * 1.2}L${s * 1.1},${s * 0.8}L${-s * 1.1},${s * 0.8}Z`;
+    case 'diamond':
+      return `M0,${-s * 1.25}L${s * 1.25},0L0,${s * 1.25}L${-s * 1.25},0Z`;
+    case 'cross':
+      return `M${-s},${-s * 0.4}H${-s * 0.4}V${-s}H${s * 0.4}V${-s * 0.4}H${s}V${s * 0.4}H${s * 0.4}V${s}H${-s * 0.4}V${s * 0.4}H${-s}Z`;
+    default:
+      return `M${-s},0A${s},${s} 0 1,0 ${s},0A${s},${s} 0 1,0 ${-s},0Z`;
+  }
+}
+
+function hex(z: { epoch: number; counter: number } | undefined): string {
+  if (z === undefined) return '';
+  if (z.epoch < 0) return 'none';
+  return `0x${(z.epoch * 4294967296 + z.counter).toString(16)}`;
+}
+
+const $ = <T extends Element>(sel: string): T => document.querySelector(sel) as T;
+
+let model: TraceModel | undefined;
+let cursor = -1;
+let timer: number | undefined;
+
+function showError(message: string): void {
+  const box = $<HTMLDivElement>('#error');
+  box.textContent = message;
+  box.hidden = false;
+  $<HTMLElement>('#app').hidden = true;
+}
+
+function load(text: string, name: string): void {
+  try {
+    model = parseTrace(text);
+  } catch (e) {
+    showError(e instanceof TraceFormatError ? `Cannot open ${name}: ${e.message}` : `Cannot open ${name}: ${String(e)}`);
+    return;
+  }
+  $<HTMLDivElement>('#error').hidden = true;
+  $<HTMLElement>('#app').hidden = false;
+  const sc = model.header.scenario as { name?: string };
+  $('#title').textContent = `${sc.name ?? name}, seed ${model.header.seed}: ${model.events.length} events, ${model.servers.length} servers`;
+  const scrub = $<HTMLInputElement>('#scrub');
+  scrub.max = String(model.events.length - 1);
+  drawLegend();
+  const fromHash = /(?:^#|&)e=(-?\d+)/.exec(location.hash);
+  seek(fromHash === null ? -1 : Number(fromHash[1]));
+}
+
+function drawLegend(): void {
+  const items = select('#legend').selectAll('li').data(Object.entries(ROLE_STYLE).filter(([k]) => k !== ''));
+  const li = items.enter().append('li');
+  const svg = li.append('svg').attr('width', 18).attr('height', 18).attr('viewBox', '-32 -32 64 64');
+  svg.append('path').attr('d', ([, s]) => shapePath(s.shape)).attr('fill', ([, s]) => s.colour).attr('stroke', '#222');
+  li.append('span').text(([, s]) => ` ${s.label}`);
+}
+
+function drawRing(nodes: NodeView[]): void {
+  const n = nodes.length;
+  const r = n <= 1 ? 0 : 110;
+  const pos = (i: number) => ({ x: r * Math.sin((2 * Math.PI * i) / n), y: -r * Math.cos((2 * Math.PI * i) / n) });
+  const groups = select('#ring')
+    .selectAll<SVGGElement, NodeView>('g.node')
+    .data(nodes, (d) => d.id)
+    .join((enter) => {
+      const g = enter.append('g').attr('class', 'node');
+      g.append('path').attr('class', 'shape');
+      g.append('text').attr('class', 'id').attr('dy', 4);
+      g.append('text').attr('class', 'role').attr('dy', 44);
+      g.append('text').attr('class', 'state').attr('dy', 58);
+      g.append('text').attr('class', 'vote').attr('dy', -36);
+      return g;
+    });
+  groups
+    .attr('transform', (_d, i) => `translate(${pos(i).x},${pos(i).y})`)
+    .attr('data-node', (d) => d.id)
+    .attr('data-role', (d) => d.role)
+    .attr('aria-label', (d) => `${d.id} ${d.role || 'starting'}`);
+  groups
+    .select('path.shape')
+    .attr('d', (d) => shapePath((ROLE_STYLE[d.role] ?? ROLE_STYLE['']).shape))
+    .attr('fill', (d) => (ROLE_STYLE[d.role] ?? ROLE_STYLE['']).colour);
+  groups.select('text.id').text((d) => d.id);
+  groups.select('text.role').text((d) => d.role || 'starting');
+  groups.select('text.state').text((d) => (d.epoch === undefined ? hex(d.zxid) : `epoch ${d.epoch} · ${hex(d.zxid)}`));
+  groups.select('text.vote').text((d) => (d.vote === undefined || d.role === 'down' ? '' : `votes s${d.vote.leader}`));
+}
+
+function drawPanel(nodes: NodeView[]): void {
+  const rows = select('#panel tbody')
+    .selectAll<HTMLTableRowElement, NodeView>('tr')
+    .data(nodes, (d) => d.id)
+    .join('tr')
+    .attr('data-node', (d) => d.id);
+  rows
+    .selectAll('td')
+    .data((d) => [d.id, d.role || 'starting', d.phase ?? '', d.vote === undefined ? '' : `(${d.vote.peerEpoch}, ${hex(d.vote.zxid)}, s${d.vote.leader})`, d.vote === undefined ? '' : String(d.vote.round), d.epoch === undefined ? '' : String(d.epoch), hex(d.zxid)])
+    .join('td')
+    .text((d) => d);
+}
+
+function seek(index: number): void {
+  if (model === undefined) return;
+  cursor = Math.max(-1, Math.min(index, model.events.length - 1));
+  const nodes = model.stateAt(cursor);
+  drawRing(nodes);
+  drawPanel(nodes);
+  const e = cursor >= 0 ? model.events[cursor] : undefined;
+  $('#narration').textContent = e === undefined ? 'Before the first event. Step forward (→) or play (Space).' : `${e.at} ms: ${narrate(e)}`;
+  $<HTMLInputElement>('#scrub').value = String(cursor);
+  $('#time').textContent = `event ${cursor + 1} of ${model.events.length}, t = ${e?.at ?? 0} ms`;
+  history.replaceState(null, '', `#e=${cursor}`);
+}
+
+function play(): void {
+  if (timer !== undefined) {
+    window.clearInterval(timer);
+    timer = undefined;
+    $('#play').textContent = '▶';
+    return;
+  }
+  $('#play').textContent = '⏸';
+  timer = window.setInterval(() => {
+    if (model === undefined || cursor >= model.events.length - 1) return play();
+    seek(cursor + Number($<HTMLSelectElement>('#speed').value));
+  }, 100);
+}
+
+function milestone(dir: 1 | -1): void {
+  const m = model?.milestone(cursor, dir);
+  if (m !== undefined) seek(m);
+}
+
+$('#prev').addEventListener('click', () => seek(cursor - 1));
+$('#next').addEventListener('click', () => seek(cursor + 1));
+$('#prev-m').addEventListener('click', () => milestone(-1));
+$('#next-m').addEventListener('click', () => milestone(1));
+$('#play').addEventListener('click', play);
+$<HTMLInputElement>('#scrub').addEventListener('input', (ev) => seek(Number((ev.target as HTMLInputElement).value)));
+$('#link').addEventListener('click', () => void navigator.clipboard?.writeText(location.href).catch(() => undefined));
+document.addEventListener('keydown', (ev) => {
+  if (model === undefined || (ev.target as HTMLElement).tagName === 'SELECT') return;
+  const keys: Record<string, () => void> = {
+    ArrowRight: () => (ev.shiftKey ? milestone(1) : seek(cursor + 1)),
+    ArrowLeft: () => (ev.shiftKey ? milestone(-1) : seek(cursor - 1)),
+    Home: () => seek(-1),
+    End: () => seek(model!.events.length - 1),
+    ' ': play,
+  };
+  const action = keys[ev.key];
+  if (action === undefined) return;
+  ev.preventDefault();
+  action();
+});
+$<HTMLInputElement>('#file').addEventListener('change', async (ev) => {
+  const f = (ev.target as HTMLInputElement).files?.[0];
+  if (f !== undefined) load(await f.text(), f.name);
+});
+document.addEventListener('dragover', (ev) => ev.preventDefault());
+document.addEventListener('drop', async (ev) => {
+  ev.preventDefault();
+  const f = ev.dataTransfer?.files[0];
+  if (f !== undefined) load(await f.text(), f.name);
+});
+
+const url = new URLSearchParams(location.search).get('trace');
+if (url !== null) {
+  fetch(url)
+    .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .then((text) => load(text, url))
+    .catch((e: unknown) => showError(`Cannot fetch ${url}: ${String(e)}`));
+} else {
+  $('#title').textContent = 'Open a trace (zksim run writes one to traces/), or drop it here.';
+}
