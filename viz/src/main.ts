@@ -56,6 +56,7 @@ function showError(message: string): void {
 }
 
 function load(text: string, name: string): void {
+  const started = performance.now();
   try {
     model = parseTrace(text);
   } catch (e) {
@@ -71,6 +72,7 @@ function load(text: string, name: string): void {
   drawLegend();
   const fromHash = /(?:^#|&)e=(-?\d+)/.exec(location.hash);
   seek(fromHash === null ? -1 : Number(fromHash[1]));
+  document.body.dataset.loadMs = String(Math.round(performance.now() - started));
 }
 
 function drawLegend(): void {
@@ -188,6 +190,17 @@ document.addEventListener('drop', async (ev) => {
   const f = ev.dataTransfer?.files[0];
   if (f !== undefined) load(await f.text(), f.name);
 });
+
+// For the browser tests and the benchmark: the model and the cursor, read-only apart from seek.
+(window as unknown as { zksimViz: unknown }).zksimViz = {
+  get model() {
+    return model;
+  },
+  get cursor() {
+    return cursor;
+  },
+  seek,
+};
 
 const url = new URLSearchParams(location.search).get('trace');
 if (url !== null) {
