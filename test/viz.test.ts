@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTrace, TraceFormatError } from '../viz/model/trace-model.js';
+import { compareVotes, parseTrace, TraceFormatError } from '../viz/model/trace-model.js';
 import { NARRATION, narrate } from '../viz/model/narration.js';
 import { ROOT, tempDir, zksim } from './helpers/cli.js';
 
@@ -51,6 +51,20 @@ describe('the viewer\'s trace model', () => {
     const roles = m.milestones.filter((x) => x.kind === 'role');
     expect(roles.length).toBeGreaterThanOrEqual(6);
     expect(m.milestone(-1, 1)).toBe(m.milestones[0].index);
+  });
+
+  it('keeps each server\'s received votes this round, and names the field that decides between two votes', () => {
+    const m = parseTrace(readFileSync(tracePath, 'utf8'));
+    const z = (counter: number) => ({ epoch: 1, counter });
+    expect(compareVotes({ leader: 1, zxid: z(5), peerEpoch: 2, round: 1 }, { leader: 3, zxid: z(9), peerEpoch: 1, round: 1 })).toEqual({ field: 'epoch', sign: 1 });
+    expect(compareVotes({ leader: 1, zxid: z(5), peerEpoch: 1, round: 1 }, { leader: 3, zxid: z(9), peerEpoch: 1, round: 1 })).toEqual({ field: 'zxid', sign: -1 });
+    expect(compareVotes({ leader: 3, zxid: z(5), peerEpoch: 1, round: 2 }, { leader: 2, zxid: z(5), peerEpoch: 1, round: 1 })).toEqual({ field: 'sid', sign: 1 });
+    // When s1 first sees a quorum, the votes it counted are in its table.
+    const i = m.events.findIndex((e) => e.kind === 'note' && e.node === 's1' && (e.data as { fle?: string } | undefined)?.fle === 'finalize');
+    expect(i).toBeGreaterThan(0);
+    const s1 = m.stateAt(i).find((n) => n.id === 's1')!;
+    const supporters = (m.events[i] as { data: { supporters: number[] } }).data.supporters.filter((sid) => sid !== 1).map((sid) => `s${sid}`);
+    for (const from of supporters) expect(compareVotes(s1.received[from].vote, s1.vote!).field).toBe('equal');
   });
 
   it('narrates every kind of event it meets, and has a template for every kind there is', () => {
@@ -103,6 +117,8 @@ describe('the viewer in headless Chromium', () => {
         if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      // Reduced motion: no colour transitions, so the screenshot below shows settled colours.
+      await page.emulateMedia({ reducedMotion: 'reduce' });
       await page.goto(url);
       await page.waitForSelector('#ring g.node[data-node="s3"]');
       const roles = () => page.evaluate(() => [...document.querySelectorAll('#ring g.node')].map((g) => `${g.getAttribute('data-node')}:${g.getAttribute('data-role')}`));
@@ -132,6 +148,26 @@ describe('the viewer in headless Chromium', () => {
       expect(await again.textContent('#narration')).toBe(text);
       await again.close();
 
+      // The election panel explains s1's tally when it first sees a quorum.
+      const at = await page.evaluate(() => {
+        const v = window as unknown as { zksimViz: { model: { events: { kind: string; node?: string; data?: { fle?: string } }[] }; seek(i: number): void } };
+        const i = v.zksimViz.model.events.findIndex((e) => e.kind === 'note' && e.node === 's1' && e.data?.fle === 'finalize');
+        v.zksimViz.seek(i);
+        return i;
+      });
+      expect(at).toBeGreaterThan(0);
+      await page.keyboard.press('1');
+      expect(await page.textContent('#fle-title')).toBe("s1's election");
+      expect(await page.textContent('#fle-summary')).toMatch(/round 1: s1 proposes \(0, 0x0, s\d\)/);
+      const cells = await page.evaluate(() => [...document.querySelectorAll('#fle tbody td:last-child')].map((td) => td.textContent));
+      expect(cells.length).toBeGreaterThan(0);
+      expect(cells.some((c) => c === 'the same vote')).toBe(true);
+
+      // The frame the README shows: the end of the first election, s1's election explained.
+      await page.evaluate(() => {
+        const v = window as unknown as { zksimViz: { model: { events: { kind: string; node?: string; data?: { fle?: string } }[] }; seek(i: number): void } };
+        v.zksimViz.seek(v.zksimViz.model.events.findIndex((e) => e.kind === 'note' && e.node === 's1' && e.data?.fle === 'decide'));
+      });
       mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'test-artifacts', 'viz-first-election.png') });
       expect(problems).toEqual([]);

@@ -33,6 +33,27 @@ export interface NodeView {
   zxid?: Zx;
   /** ZAB phase as the notes tell it: discovery, sync, broadcast. */
   phase?: string;
+  /** The election's received votes this round, by sender (FLE's recvset as the trace shows it). */
+  received: Record<string, ReceivedVote>;
+}
+
+export interface ReceivedVote {
+  from: string;
+  /** The sender's state when it sent it: LOOKING, FOLLOWING, LEADING, OBSERVING. */
+  state: string;
+  vote: VoteView;
+  /** The event that delivered it. */
+  index: number;
+  at: number;
+}
+
+/** Which field of (peerEpoch, zxid, sid) decides between two votes, and which way. */
+export function compareVotes(a: VoteView, b: VoteView): { field: 'epoch' | 'zxid' | 'sid' | 'equal'; sign: number } {
+  if (a.peerEpoch !== b.peerEpoch) return { field: 'epoch', sign: Math.sign(a.peerEpoch - b.peerEpoch) };
+  const z = a.zxid.epoch !== b.zxid.epoch ? a.zxid.epoch - b.zxid.epoch : a.zxid.counter - b.zxid.counter;
+  if (z !== 0) return { field: 'zxid', sign: Math.sign(z) };
+  if (a.leader !== b.leader) return { field: 'sid', sign: Math.sign(a.leader - b.leader) };
+  return { field: 'equal', sign: 0 };
 }
 
 export type MilestoneKind = 'role' | 'vote' | 'epoch' | 'quorum' | 'commit' | 'fault' | 'crash';
@@ -44,9 +65,12 @@ type Views = Map<string, NodeView>;
 
 function cloneViews(v: Views): Views {
   const out: Views = new Map();
-  for (const [k, n] of v) out.set(k, { ...n });
+  for (const [k, n] of v) out.set(k, { ...n, received: { ...n.received } });
   return out;
 }
+
+/** Notifications by message id, to know what a `deliver` brought. */
+type Notifications = Map<number, { from: string; state: string; vote: VoteView }>;
 
 /** What an event means for a milestone, if anything. */
 export function milestoneOf(e: TraceEvent): MilestoneKind | undefined {
@@ -63,19 +87,33 @@ export function milestoneOf(e: TraceEvent): MilestoneKind | undefined {
 }
 
 /** Applies one event to the node views (in place). */
-export function applyEvent(views: Views, e: TraceEvent): void {
+export function applyEvent(views: Views, e: TraceEvent, notifications: Notifications): void {
   const node = 'node' in e ? (e as { node: string }).node : undefined;
   const view = (id: string): NodeView => {
     let v = views.get(id);
-    if (v === undefined) views.set(id, (v = { id, up: true, role: '' }));
+    if (v === undefined) views.set(id, (v = { id, up: true, role: '', received: {} }));
     return v;
   };
   switch (e.kind) {
+    case 'send': {
+      const m = e.msg as { t?: string; state?: string; vote?: { leader: number; zxid: Zx; peerEpoch: number; electionEpoch: number } } | undefined;
+      if (m?.t === 'notification' && m.vote !== undefined && m.state !== undefined) {
+        notifications.set(e.msgId, { from: e.from, state: m.state, vote: { leader: m.vote.leader, zxid: m.vote.zxid, peerEpoch: m.vote.peerEpoch, round: m.vote.electionEpoch } });
+      }
+      return;
+    }
+    case 'deliver': {
+      const n = notifications.get(e.msgId);
+      const v = views.get(e.to);
+      if (n === undefined || v === undefined) return;
+      v.received = { ...v.received, [n.from]: { from: n.from, state: n.state, vote: n.vote, index: e.seq, at: e.at } };
+      return;
+    }
     case 'boot':
-      Object.assign(view(e.node), { up: true, role: '', vote: undefined, phase: undefined });
+      Object.assign(view(e.node), { up: true, role: '', vote: undefined, phase: undefined, received: {} });
       return;
     case 'crash':
-      Object.assign(view(e.node), { up: false, role: 'down', phase: undefined });
+      Object.assign(view(e.node), { up: false, role: 'down', phase: undefined, received: {} });
       return;
     case 'role':
       view(e.node).role = e.role;
@@ -85,6 +123,8 @@ export function applyEvent(views: Views, e: TraceEvent): void {
       const v = view(node);
       const d = e.data as { fle?: string; zab?: string; vote?: { leader: number; zxid: Zx; peerEpoch: number; electionEpoch: number }; epoch?: number; zxid?: Zx; phase?: string } | undefined;
       if (d === undefined) return;
+      // A new round (or a jump to a higher one) starts a fresh tally.
+      if (d.fle === 'round' || d.fle === 'jump') v.received = {};
       if (d.vote !== undefined && (d.fle === 'round' || d.fle === 'adopt' || d.fle === 'decide')) {
         v.vote = { leader: d.vote.leader, zxid: d.vote.zxid, peerEpoch: d.vote.peerEpoch, round: d.vote.electionEpoch };
       }
@@ -111,6 +151,7 @@ export class TraceModel {
   /** Event indices of milestones, with their kind, in order. */
   readonly milestones: { index: number; kind: MilestoneKind }[] = [];
   private readonly checkpoints: Views[] = [];
+  private readonly notifications: Notifications = new Map();
 
   constructor(
     readonly header: TraceHeader,
@@ -119,10 +160,10 @@ export class TraceModel {
     this.events = events;
     const n = (header.config as { protocol?: { servers?: number } } | undefined)?.protocol?.servers ?? 0;
     this.servers = Array.from({ length: n }, (_, i) => `s${i + 1}`);
-    let views: Views = new Map(this.servers.map((id) => [id, { id, up: true, role: '' }]));
+    let views: Views = new Map(this.servers.map((id) => [id, { id, up: true, role: '', received: {} }]));
     this.checkpoints.push(cloneViews(views));
     for (let i = 0; i < events.length; i++) {
-      applyEvent(views, events[i]);
+      applyEvent(views, events[i], this.notifications);
       const m = milestoneOf(events[i]);
       if (m !== undefined) this.milestones.push({ index: i, kind: m });
       if ((i + 1) % CHECKPOINT_EVERY === 0) {
@@ -137,7 +178,7 @@ export class TraceModel {
     const i = Math.max(-1, Math.min(index, this.events.length - 1));
     const k = Math.floor((i + 1) / CHECKPOINT_EVERY);
     const views = cloneViews(this.checkpoints[k]);
-    for (let j = k * CHECKPOINT_EVERY; j <= i; j++) applyEvent(views, this.events[j]);
+    for (let j = k * CHECKPOINT_EVERY; j <= i; j++) applyEvent(views, this.events[j], this.notifications);
     return this.servers.map((id) => views.get(id)!);
   }
 

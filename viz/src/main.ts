@@ -5,7 +5,7 @@
  * (#e=INDEX), so a link reopens the same frame. Every string from the trace is set as text.
  */
 import { select } from 'd3';
-import { parseTrace, TraceFormatError, type NodeView, type TraceModel } from '../model/trace-model.js';
+import { compareVotes, parseTrace, TraceFormatError, type NodeView, type TraceModel, type VoteView } from '../model/trace-model.js';
 import { narrate } from '../model/narration.js';
 
 // Okabe–Ito colours, each role also has its own shape (colour is never the only cue).
@@ -46,6 +46,8 @@ const $ = <T extends Element>(sel: string): T => document.querySelector(sel) as 
 
 let model: TraceModel | undefined;
 let cursor = -1;
+/** The server whose election the panel explains (click one on the ring, or press 1–9). */
+let selected = 's1';
 let timer: number | undefined;
 
 function showError(message: string): void {
@@ -100,6 +102,11 @@ function drawRing(nodes: NodeView[]): void {
       return g;
     });
   groups
+    .on('click', (_ev, d) => {
+      selected = d.id;
+      seek(cursor);
+    })
+    .attr('data-selected', (d) => String(d.id === selected))
     .attr('transform', (_d, i) => `translate(${pos(i).x},${pos(i).y})`)
     .attr('data-node', (d) => d.id)
     .attr('data-role', (d) => d.role)
@@ -127,12 +134,54 @@ function drawPanel(nodes: NodeView[]): void {
     .text((d) => d);
 }
 
+function voteText(v: VoteView): string {
+  return `(${v.peerEpoch}, ${hex(v.zxid)}, s${v.leader})`;
+}
+
+const FIELD_NAMES = { epoch: 'peerEpoch', zxid: 'zxid', sid: 'sid', equal: '' } as const;
+
+/**
+ * FLE for one server: its round and proposal, the latest vote from each sender this round, and
+ * for each the comparison with the proposal — (peerEpoch, zxid, sid) in that order, the field that
+ * decides named — and the tally of senders that agree.
+ */
+function drawElection(nodes: NodeView[]): void {
+  const me = nodes.find((n) => n.id === selected) ?? nodes[0];
+  if (me === undefined) return;
+  selected = me.id;
+  $('#fle-title').textContent = `${me.id}'s election`;
+  const mine = me.vote;
+  const received = Object.values(me.received).sort((a, b) => a.from.localeCompare(b.from));
+  const agree = mine === undefined ? [] : received.filter((r) => compareVotes(r.vote, mine).field === 'equal').map((r) => r.from);
+  const quorum = Math.floor(nodes.length / 2) + 1;
+  $('#fle-summary').textContent =
+    mine === undefined
+      ? `${me.id} has not voted yet.`
+      : `round ${mine.round}: ${me.id} proposes ${voteText(mine)}; ${agree.length} of the votes received agree${agree.length > 0 ? ` (${agree.join(', ')})` : ''}, so ${agree.length + (agree.includes(me.id) ? 0 : 1)} vote(s) for it counting its own; a quorum is ${quorum}.`;
+  const rows = select('#fle tbody')
+    .selectAll<HTMLTableRowElement, (typeof received)[number]>('tr')
+    .data(received, (d) => d.from)
+    .join('tr')
+    .attr('data-from', (d) => d.from);
+  rows
+    .selectAll<HTMLTableCellElement, { text: string; decides?: boolean }>('td')
+    .data((r) => {
+      const c = mine === undefined ? undefined : compareVotes(r.vote, mine);
+      const verdict = c === undefined ? '' : c.field === 'equal' ? 'the same vote' : `${c.sign > 0 ? 'beats' : 'loses to'} it on ${FIELD_NAMES[c.field]}`;
+      return [{ text: r.from }, { text: r.state }, { text: voteText(r.vote) }, { text: String(r.vote.round) }, { text: verdict, decides: c !== undefined && c.field !== 'equal' }];
+    })
+    .join('td')
+    .attr('class', (d) => (d.decides === true ? 'decides' : null))
+    .text((d) => d.text);
+}
+
 function seek(index: number): void {
   if (model === undefined) return;
   cursor = Math.max(-1, Math.min(index, model.events.length - 1));
   const nodes = model.stateAt(cursor);
   drawRing(nodes);
   drawPanel(nodes);
+  drawElection(nodes);
   const e = cursor >= 0 ? model.events[cursor] : undefined;
   $('#narration').textContent = e === undefined ? 'Before the first event. Step forward (→) or play (Space).' : `${e.at} ms: ${narrate(e)}`;
   $<HTMLInputElement>('#scrub').value = String(cursor);
@@ -175,6 +224,11 @@ document.addEventListener('keydown', (ev) => {
     End: () => seek(model!.events.length - 1),
     ' ': play,
   };
+  if (/^[1-9]$/.test(ev.key) && model.servers.includes(`s${ev.key}`)) {
+    selected = `s${ev.key}`;
+    seek(cursor);
+    return;
+  }
   const action = keys[ev.key];
   if (action === undefined) return;
   ev.preventDefault();
