@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareVotes, parseTrace, TraceFormatError } from '../viz/model/trace-model.js';
 import { NARRATION, narrate } from '../viz/model/narration.js';
+import { SpaceTime } from '../viz/model/space-time.js';
 import { ROOT, tempDir, zksim } from './helpers/cli.js';
 
 /* The page's globals, for callbacks that run in the browser (the project compiles without the DOM lib). */
@@ -65,6 +66,22 @@ describe('the viewer\'s trace model', () => {
     const s1 = m.stateAt(i).find((n) => n.id === 's1')!;
     const supporters = (m.events[i] as { data: { supporters: number[] } }).data.supporters.filter((sid) => sid !== 1).map((sid) => `s${sid}`);
     for (const from of supporters) expect(compareVotes(s1.received[from].vote, s1.vote!).field).toBe('equal');
+  });
+
+  it('lays out messages from send to delivery and each server\'s phases as bands', () => {
+    const m = parseTrace(readFileSync(tracePath, 'utf8'));
+    const st = new SpaceTime(m.events, m.servers);
+    const notes = st.messages.filter((x) => x.type === 'notification');
+    expect(notes.length).toBeGreaterThan(3);
+    for (const x of st.messages) if (x.endIndex !== undefined) expect(x.endIndex).toBeGreaterThan(x.sendIndex);
+    const s3 = st.bands.filter((b) => b.node === 's3').map((b) => b.band);
+    expect(s3).toEqual(expect.arrayContaining(['election', 'discovery', 'sync', 'broadcast']));
+    expect(s3.indexOf('election')).toBeLessThan(s3.indexOf('broadcast'));
+    // Heartbeats are counted, not drawn.
+    const end = m.events[m.events.length - 1].at;
+    const w = st.window(end - 5000, end);
+    expect(w.messages.some((x) => x.type === 'PING')).toBe(false);
+    expect([...w.heartbeats.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });
 
   it('narrates every kind of event it meets, and has a template for every kind there is', () => {
@@ -159,6 +176,9 @@ describe('the viewer in headless Chromium', () => {
       await page.keyboard.press('1');
       expect(await page.textContent('#fle-title')).toBe("s1's election");
       expect(await page.textContent('#fle-summary')).toMatch(/round 1: s1 proposes \(0, 0x0, s\d\)/);
+      // The space-time diagram around it: notifications drawn, s1's lane in its election band.
+      expect(await page.evaluate(() => [...document.querySelectorAll('#spacetime line.msg[data-type="notification"]')].length)).toBeGreaterThan(0);
+      expect(await page.evaluate(() => [...document.querySelectorAll('#spacetime rect[data-node="s1"][data-band="election"]')].length)).toBe(1);
       const cells = await page.evaluate(() => [...document.querySelectorAll('#fle tbody td:last-child')].map((td) => td.textContent));
       expect(cells.length).toBeGreaterThan(0);
       expect(cells.some((c) => c === 'the same vote')).toBe(true);
@@ -169,7 +189,7 @@ describe('the viewer in headless Chromium', () => {
         v.zksimViz.seek(v.zksimViz.model.events.findIndex((e) => e.kind === 'note' && e.node === 's1' && e.data?.fle === 'decide'));
       });
       mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-      await page.screenshot({ path: join(ROOT, 'test-artifacts', 'viz-first-election.png') });
+      await page.screenshot({ path: join(ROOT, 'test-artifacts', 'viz-first-election.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

@@ -7,6 +7,7 @@
 import { select } from 'd3';
 import { compareVotes, parseTrace, TraceFormatError, type NodeView, type TraceModel, type VoteView } from '../model/trace-model.js';
 import { narrate } from '../model/narration.js';
+import { SpaceTime } from '../model/space-time.js';
 
 // Okabe–Ito colours, each role also has its own shape (colour is never the only cue).
 const ROLE_STYLE: Record<string, { colour: string; shape: string; label: string }> = {
@@ -45,6 +46,7 @@ function hex(z: { epoch: number; counter: number } | undefined): string {
 const $ = <T extends Element>(sel: string): T => document.querySelector(sel) as T;
 
 let model: TraceModel | undefined;
+let spaceTime: SpaceTime | undefined;
 let cursor = -1;
 /** The server whose election the panel explains (click one on the ring, or press 1–9). */
 let selected = 's1';
@@ -65,6 +67,7 @@ function load(text: string, name: string): void {
     showError(e instanceof TraceFormatError ? `Cannot open ${name}: ${e.message}` : `Cannot open ${name}: ${String(e)}`);
     return;
   }
+  spaceTime = new SpaceTime(model.events, model.servers);
   $<HTMLDivElement>('#error').hidden = true;
   $<HTMLElement>('#app').hidden = false;
   const sc = model.header.scenario as { name?: string };
@@ -175,6 +178,81 @@ function drawElection(nodes: NodeView[]): void {
     .text((d) => d.text);
 }
 
+const ELECTION_TYPES = new Set(['notification']);
+const ZAB_TYPES = new Set(['PROPOSAL', 'ACK', 'COMMIT', 'NEWLEADER', 'UPTODATE', 'DIFF', 'TRUNC', 'SNAP', 'FOLLOWERINFO', 'LEADERINFO', 'ACKEPOCH', 'INFORM']);
+
+/**
+ * The space-time diagram around the cursor: one lane per server, its bands (election, discovery,
+ * sync, broadcast, down), each message a line from send to delivery (dashed, in the warning
+ * colour, when dropped), heartbeats counted rather than drawn, and the cursor as a line.
+ */
+function drawSpaceTime(t: number): void {
+  if (model === undefined || spaceTime === undefined) return;
+  const half = Number($<HTMLSelectElement>('#window').value);
+  const from = t - half;
+  const to = t + half;
+  const left = 40;
+  const width = 1000 - left - 10;
+  const x = (at: number) => left + ((Math.max(from, Math.min(to, at)) - from) / (to - from)) * width;
+  const lane = new Map(model.servers.map((id, i) => [id, 20 + (i * 170) / Math.max(1, model!.servers.length - 1)]));
+  const svg = select('#spacetime');
+  svg
+    .selectAll('text.lane-label')
+    .data(model.servers)
+    .join('text')
+    .attr('class', 'lane-label')
+    .attr('x', 4)
+    .attr('y', (d) => lane.get(d)! + 4)
+    .text((d) => d);
+  const bands = spaceTime.bandsIn(from, to);
+  svg
+    .selectAll('rect.band')
+    .data(bands)
+    .join('rect')
+    .attr('class', (d) => `band band-${d.band}`)
+    .attr('data-node', (d) => d.node)
+    .attr('data-band', (d) => d.band)
+    .attr('x', (d) => x(d.from))
+    .attr('width', (d) => Math.max(0, x(d.to) - x(d.from)))
+    .attr('y', (d) => lane.get(d.node)! - 8)
+    .attr('height', 16);
+  svg
+    .selectAll('text.band-label')
+    .data(bands.filter((b) => x(b.to) - x(b.from) > 60 && b.band !== 'starting'))
+    .join('text')
+    .attr('class', 'band-label')
+    .attr('x', (d) => x(d.from) + 3)
+    .attr('y', (d) => lane.get(d.node)! - 10)
+    .text((d) => d.band);
+  const { messages, heartbeats } = spaceTime.window(from, to);
+  svg
+    .selectAll<SVGLineElement, (typeof messages)[number]>('line.msg')
+    .data(messages, (d) => String(d.id))
+    .join('line')
+    .attr('class', (d) => `msg ${ELECTION_TYPES.has(d.type) ? 'msg-election' : ZAB_TYPES.has(d.type) ? 'msg-zab' : 'msg-other'}`)
+    .attr('data-type', (d) => d.type)
+    .attr('data-dropped', (d) => String(d.dropped))
+    .attr('x1', (d) => x(d.sendAt))
+    .attr('y1', (d) => lane.get(d.from)!)
+    .attr('x2', (d) => x(d.endAt ?? to))
+    .attr('y2', (d) => lane.get(d.to)!)
+    .selectAll('title')
+    .data((d) => [d])
+    .join('title')
+    .text((d) => `${d.type} ${d.from} → ${d.to}, sent at ${d.sendAt} ms${d.endAt === undefined ? ', still in flight' : d.dropped ? `, dropped at ${d.endAt} ms` : `, delivered at ${d.endAt} ms`}`);
+  svg
+    .selectAll('line.cursor-line')
+    .data([t])
+    .join('line')
+    .attr('class', 'cursor-line')
+    .attr('x1', (d) => x(d))
+    .attr('x2', (d) => x(d))
+    .attr('y1', 0)
+    .attr('y2', 200);
+  const beats = [...heartbeats].map(([k, n]) => `${k} ×${n}`).join(', ');
+  $('#heartbeats').textContent = `${messages.length} message(s) drawn in ${Math.max(0, from)}–${to} ms${beats === '' ? '' : `; heartbeats (PING, PINGREPLY) counted, not drawn: ${beats}`}.`;
+}
+
 function seek(index: number): void {
   if (model === undefined) return;
   cursor = Math.max(-1, Math.min(index, model.events.length - 1));
@@ -182,6 +260,7 @@ function seek(index: number): void {
   drawRing(nodes);
   drawPanel(nodes);
   drawElection(nodes);
+  drawSpaceTime(cursor >= 0 ? model.events[cursor].at : 0);
   const e = cursor >= 0 ? model.events[cursor] : undefined;
   $('#narration').textContent = e === undefined ? 'Before the first event. Step forward (→) or play (Space).' : `${e.at} ms: ${narrate(e)}`;
   $<HTMLInputElement>('#scrub').value = String(cursor);
@@ -213,6 +292,7 @@ $('#next').addEventListener('click', () => seek(cursor + 1));
 $('#prev-m').addEventListener('click', () => milestone(-1));
 $('#next-m').addEventListener('click', () => milestone(1));
 $('#play').addEventListener('click', play);
+$('#window').addEventListener('change', () => seek(cursor));
 $<HTMLInputElement>('#scrub').addEventListener('input', (ev) => seek(Number((ev.target as HTMLInputElement).value)));
 $('#link').addEventListener('click', () => void navigator.clipboard?.writeText(location.href).catch(() => undefined));
 document.addEventListener('keydown', (ev) => {
