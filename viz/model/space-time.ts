@@ -36,6 +36,10 @@ export const HEARTBEATS = new Set(['PING', 'PINGREPLY']);
 export class SpaceTime {
   readonly messages: MessageSpan[] = [];
   readonly bands: BandSpan[] = [];
+  /** The longest time any delivered or dropped message took: how far back a window must look. */
+  private maxSpan = 0;
+  /** Messages still in flight at the end (they reach every later window). */
+  private unfinished: MessageSpan[] = [];
 
   constructor(events: readonly TraceEvent[], servers: readonly string[]) {
     const isServer = new Set(servers);
@@ -74,14 +78,31 @@ export class SpaceTime {
     }
     for (const [node, cur] of current) this.bands.push({ node, band: cur.band, from: cur.from, to: Math.max(end, cur.from) });
     this.messages.sort((a, b) => a.sendIndex - b.sendIndex);
+    for (const m of this.messages) {
+      if (m.endAt === undefined) this.unfinished.push(m);
+      else this.maxSpan = Math.max(this.maxSpan, m.endAt - m.sendAt);
+    }
+  }
+
+  /** The first message sent at or after `t` (messages are in send order, so in time order). */
+  private firstSentFrom(t: number): number {
+    let lo = 0;
+    let hi = this.messages.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.messages[mid].sendAt < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Messages that overlap [from, to] in time, heartbeats apart (counted per sender and receiver). */
   window(from: number, to: number): { messages: MessageSpan[]; heartbeats: Map<string, number> } {
     const messages: MessageSpan[] = [];
     const heartbeats = new Map<string, number>();
-    for (const m of this.messages) {
-      if (m.sendAt > to) break;
+    // Only messages sent within maxSpan before the window can still be on the wire in it.
+    const candidates = [...this.messages.slice(this.firstSentFrom(from - this.maxSpan), this.firstSentFrom(to + 1)), ...this.unfinished.filter((m) => m.sendAt < from - this.maxSpan && m.sendAt <= to)];
+    for (const m of candidates) {
       if ((m.endAt ?? Number.POSITIVE_INFINITY) < from) continue;
       if (HEARTBEATS.has(m.type)) {
         const key = `${m.from}→${m.to}`;

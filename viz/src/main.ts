@@ -235,11 +235,7 @@ function drawSpaceTime(t: number): void {
     .attr('x1', (d) => x(d.sendAt))
     .attr('y1', (d) => lane.get(d.from)!)
     .attr('x2', (d) => x(d.endAt ?? to))
-    .attr('y2', (d) => lane.get(d.to)!)
-    .selectAll('title')
-    .data((d) => [d])
-    .join('title')
-    .text((d) => `${d.type} ${d.from} → ${d.to}, sent at ${d.sendAt} ms${d.endAt === undefined ? ', still in flight' : d.dropped ? `, dropped at ${d.endAt} ms` : `, delivered at ${d.endAt} ms`}`);
+    .attr('y2', (d) => lane.get(d.to)!);
   svg
     .selectAll('line.cursor-line')
     .data([t])
