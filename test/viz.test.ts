@@ -196,6 +196,48 @@ describe('the viewer in headless Chromium', () => {
     }
   });
 
+  it.skipIf(!HAVE_CHROMIUM && !ON_CI)('opens the first-election lesson with one command and walks its stops', async () => {
+    if (!HAVE_CHROMIUM) throw new Error(`CI=true but ${CHROMIUM} does not exist: install Chromium (apt-get install -y chromium)`);
+    const lesson = spawn(process.execPath, [BIN, 'viz', '--lesson', 'first-election', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless'] });
+    try {
+      const lessonUrl = await new Promise<string>((ok, fail) => {
+        let out = '';
+        lesson.stdout!.on('data', (b: Buffer) => {
+          out += b.toString();
+          const m = /serving on (\S+)/.exec(out);
+          if (m !== null) ok(m[1]);
+        });
+        lesson.on('exit', (code) => fail(new Error(`zksim viz --lesson exited (${code}): ${out}`)));
+      });
+      expect(lessonUrl).toMatch(/lesson=first-election/);
+      const page = await browser.newPage();
+      await page.goto(lessonUrl);
+      await page.waitForSelector('#lesson:not([hidden])');
+      expect(await page.textContent('#lesson-caption')).toMatch(/votes for itself/);
+      const captions: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        captions.push((await page.textContent('#lesson-caption')) ?? '');
+        await page.keyboard.press('n');
+      }
+      expect(captions.some((c) => /finalizeWait/.test(c))).toBe(true);
+      expect(await page.textContent('#lesson-caption')).toMatch(/established/);
+      expect(await page.evaluate(() => [...document.querySelectorAll('#ring g.node')].map((g) => g.getAttribute('data-role')))).toContain('LEADING');
+      await page.keyboard.press('p');
+      expect(await page.textContent('#lesson-caption')).toMatch(/Synchronization/);
+    } finally {
+      await browser.close();
+      lesson.kill();
+    }
+  });
+
+  it('refuses an unknown lesson with exit 2', () => {
+    const r = zksim(['viz', '--lesson', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--lesson: unknown lesson "nope"; the lessons are first-election/);
+  });
+
   it.skipIf(!HAVE_CHROMIUM && !ON_CI)('names a malformed trace\'s line and field, and shows trace strings as text', async () => {
     if (!HAVE_CHROMIUM) throw new Error(`CI=true but ${CHROMIUM} does not exist: install Chromium (apt-get install -y chromium)`);
     const { chromium } = await import('playwright-core');

@@ -3,10 +3,15 @@
  * 127.0.0.1 and opens the trace in it through the URL it prints. It runs until interrupted.
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { packageRoot, readText } from './inputs.js';
 import { UsageError } from './errors.js';
+import { FileSink } from './file-sink.js';
+import { LESSONS, lessonById } from '../../viz/model/lessons.js';
+import { parseScenario } from '../scenario/load.js';
+import { runScenario } from '../scenario/simulation.js';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.json': 'application/json' };
 
@@ -16,7 +21,20 @@ export interface VizOptions {
 }
 
 /** Starts the server; resolves with it and the URL that opens the trace. */
-export function startViz(trace: string | undefined, opts: VizOptions): Promise<{ server: Server; url: string }> {
+/** `--lesson ID`: runs the lesson's scenario into a temporary trace, to open with the lesson on. */
+function lessonTrace(id: string): string {
+  const lesson = lessonById(id);
+  if (lesson === undefined) throw new UsageError(`--lesson: unknown lesson "${id}"; the lessons are ${LESSONS.map((l) => l.id).join(', ')}`);
+  const dir = mkdtempSync(join(tmpdir(), 'zksim-lesson-'));
+  const path = join(dir, `${lesson.id}.ndjson`);
+  const scenarioPath = join(packageRoot(), lesson.scenario);
+  runScenario(parseScenario(readText(scenarioPath, 'scenario'), scenarioPath), { sink: new FileSink(path) });
+  return path;
+}
+
+export function startViz(traceArg: string | undefined, opts: VizOptions): Promise<{ server: Server; url: string }> {
+  if (opts.lesson !== undefined && traceArg !== undefined) throw new UsageError('--lesson runs its own scenario; give either a trace or --lesson, not both');
+  const trace = opts.lesson !== undefined ? lessonTrace(opts.lesson) : traceArg;
   const site = join(packageRoot(), 'dist-viz');
   if (!existsSync(join(site, 'index.html'))) throw new UsageError(`the viewer is not built (no ${join(site, 'index.html')}); run \`npm run build:viz\` first`);
   const port = opts.port === undefined ? 0 : Number(opts.port);
@@ -43,7 +61,8 @@ export function startViz(trace: string | undefined, opts: VizOptions): Promise<{
     server.once('error', (e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? new UsageError(`--port ${port}: the port is in use; pick another or --port 0`) : e));
     server.listen(port, '127.0.0.1', () => {
       const addr = server.address() as { port: number };
-      ok({ server, url: `http://127.0.0.1:${addr.port}/${tracePath === undefined ? '' : '?trace=/trace.ndjson'}` });
+      const query = tracePath === undefined ? '' : `?trace=/trace.ndjson${opts.lesson === undefined ? '' : `&lesson=${encodeURIComponent(opts.lesson)}`}`;
+      ok({ server, url: `http://127.0.0.1:${addr.port}/${query}` });
     });
   });
 }

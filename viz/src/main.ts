@@ -8,6 +8,7 @@ import { select } from 'd3';
 import { compareVotes, parseTrace, TraceFormatError, type NodeView, type TraceModel, type VoteView } from '../model/trace-model.js';
 import { narrate } from '../model/narration.js';
 import { SpaceTime } from '../model/space-time.js';
+import { lessonById, lessonStops } from '../model/lessons.js';
 
 // Okabe–Ito colours, each role also has its own shape (colour is never the only cue).
 const ROLE_STYLE: Record<string, { colour: string; shape: string; label: string }> = {
@@ -47,6 +48,9 @@ const $ = <T extends Element>(sel: string): T => document.querySelector(sel) as 
 
 let model: TraceModel | undefined;
 let spaceTime: SpaceTime | undefined;
+/** The guided lesson's stops (?lesson=ID), and which one the cursor is at. */
+let stops: { index: number; caption: string }[] = [];
+let stop = -1;
 let cursor = -1;
 /** The server whose election the panel explains (click one on the ring, or press 1–9). */
 let selected = 's1';
@@ -76,7 +80,18 @@ function load(text: string, name: string): void {
   scrub.max = String(model.events.length - 1);
   drawLegend();
   const fromHash = /(?:^#|&)e=(-?\d+)/.exec(location.hash);
-  seek(fromHash === null ? -1 : Number(fromHash[1]));
+  const lessonId = new URLSearchParams(location.search).get('lesson');
+  const lesson = lessonId === null ? undefined : lessonById(lessonId);
+  if (lessonId !== null && lesson === undefined) {
+    showError(`Unknown lesson "${lessonId}"; the lessons are first-election.`);
+    return;
+  }
+  if (lesson !== undefined) {
+    stops = lessonStops(lesson, model.events);
+    $<HTMLElement>('#lesson').hidden = false;
+    $('#lesson-title').textContent = `Lesson: ${lesson.title}`;
+  }
+  seek(fromHash === null ? (stops[0]?.index ?? -1) : Number(fromHash[1]));
   document.body.dataset.loadMs = String(Math.round(performance.now() - started));
 }
 
@@ -249,9 +264,25 @@ function drawSpaceTime(t: number): void {
   $('#heartbeats').textContent = `${messages.length} message(s) drawn in ${Math.max(0, from)}–${to} ms${beats === '' ? '' : `; heartbeats (PING, PINGREPLY) counted, not drawn: ${beats}`}.`;
 }
 
+function showStop(): void {
+  if (stops.length === 0) return;
+  // The stop at or before the cursor explains where we are.
+  let k = -1;
+  for (let j = 0; j < stops.length; j++) if (stops[j].index <= cursor) k = j;
+  stop = k;
+  $('#lesson-caption').textContent = k < 0 ? 'Press N to go to the first stop.' : stops[k].caption;
+  $('#lesson-step').textContent = `stop ${k + 1} of ${stops.length}`;
+}
+
+function lessonStep(dir: 1 | -1): void {
+  const k = Math.max(0, Math.min(stops.length - 1, stop + dir));
+  if (stops[k] !== undefined) seek(stops[k].index);
+}
+
 function seek(index: number): void {
   if (model === undefined) return;
   cursor = Math.max(-1, Math.min(index, model.events.length - 1));
+  showStop();
   const nodes = model.stateAt(cursor);
   drawRing(nodes);
   drawPanel(nodes);
@@ -288,6 +319,8 @@ $('#next').addEventListener('click', () => seek(cursor + 1));
 $('#prev-m').addEventListener('click', () => milestone(-1));
 $('#next-m').addEventListener('click', () => milestone(1));
 $('#play').addEventListener('click', play);
+$('#lesson-next').addEventListener('click', () => lessonStep(1));
+$('#lesson-prev').addEventListener('click', () => lessonStep(-1));
 $('#window').addEventListener('change', () => seek(cursor));
 $<HTMLInputElement>('#scrub').addEventListener('input', (ev) => seek(Number((ev.target as HTMLInputElement).value)));
 $('#link').addEventListener('click', () => void navigator.clipboard?.writeText(location.href).catch(() => undefined));
@@ -299,6 +332,8 @@ document.addEventListener('keydown', (ev) => {
     Home: () => seek(-1),
     End: () => seek(model!.events.length - 1),
     ' ': play,
+    n: () => lessonStep(1),
+    p: () => lessonStep(-1),
   };
   if (/^[1-9]$/.test(ev.key) && model.servers.includes(`s${ev.key}`)) {
     selected = `s${ev.key}`;

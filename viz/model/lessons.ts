@@ -1,0 +1,61 @@
+/**
+ * Guided lessons: a scenario and the events to stop at, each with a caption saying what happened
+ * and which protocol rule made it happen. A stop matches the first event after the previous stop;
+ * a stop the trace never reaches is left out.
+ */
+import type { TraceEvent } from '../../sim/kernel/trace/events.js';
+
+export interface LessonStep {
+  caption: string;
+  /** A note's `fle` or `zab` tag, optionally with more conditions on its data. */
+  match: (e: TraceEvent) => boolean;
+}
+
+export interface Lesson {
+  id: string;
+  title: string;
+  /** The scenario `zksim viz --lesson ID` runs (from the package root). */
+  scenario: string;
+  steps: LessonStep[];
+}
+
+const note = (tag: 'fle' | 'zab', value: string, more: (d: Record<string, unknown>) => boolean = () => true) => (e: TraceEvent) => {
+  if (e.kind !== 'note') return false;
+  const d = e.data as Record<string, unknown> | undefined;
+  return d !== undefined && d[tag] === value && more(d);
+};
+
+export const LESSONS: Lesson[] = [
+  {
+    id: 'first-election',
+    title: 'The first election of three servers',
+    scenario: 'scenarios/zk-first-election-3.json',
+    steps: [
+      { caption: 'All three servers start LOOKING, and each votes for itself: (currentEpoch, last zxid, sid). Rule: a new election round starts with your own vote, sent to every server.', match: note('fle', 'round') },
+      { caption: 'A server receives a vote that beats its own and adopts it, then sends it to everyone. Rule: votes compare by peerEpoch, then zxid, then sid. Here epochs and zxids are all 0, so the higher sid wins.', match: note('fle', 'adopt') },
+      { caption: 'A server sees a quorum (2 of 3) of identical votes in its round. Rule: it does not decide at once but waits finalizeWait (200 ms) for a better vote.', match: note('fle', 'finalize') },
+      { caption: 'A better vote arrives during the wait, so the wait is cancelled and the server votes again. Rule: any notification that beats the proposal ends the wait.', match: note('fle', 'finalize-cancel') },
+      { caption: 'The wait ends with no better vote: the server that everyone votes for decides to LEAD. Rule: decide when a quorum agrees and nothing better came within finalizeWait.', match: note('fle', 'decide', (d) => d.state === 'LEADING') },
+      { caption: 'Discovery: the leader proposes a new epoch, one above the highest acceptedEpoch of a quorum (itself included), and each follower writes it to disk before acknowledging.', match: note('zab', 'epoch') },
+      { caption: 'Synchronization: the leader brings each follower up to date from its committed log — an empty DIFF here, since nobody has written anything yet.', match: note('zab', 'sync') },
+      { caption: 'A quorum acknowledged NEWLEADER with the history on disk: the leader is established in the new epoch, and broadcast (PROPOSAL, ACK, COMMIT) begins.', match: note('zab', 'established') },
+    ],
+  },
+];
+
+export function lessonById(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}
+
+/** The event indices a lesson stops at in this trace, with their captions, in order. */
+export function lessonStops(lesson: Lesson, events: readonly TraceEvent[]): { index: number; caption: string }[] {
+  const out: { index: number; caption: string }[] = [];
+  let from = 0;
+  for (const step of lesson.steps) {
+    const i = events.findIndex((e, j) => j >= from && step.match(e));
+    if (i < 0) continue;
+    out.push({ index: i, caption: step.caption });
+    from = i + 1;
+  }
+  return out;
+}
