@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareVotes, parseTrace, TraceFormatError } from '../viz/model/trace-model.js';
 import { NARRATION, narrate } from '../viz/model/narration.js';
 import { SpaceTime } from '../viz/model/space-time.js';
+import { LESSONS, lessonStops } from '../viz/model/lessons.js';
 import { ROOT, tempDir, zksim } from './helpers/cli.js';
 
 /* The page's globals, for callbacks that run in the browser (the project compiles without the DOM lib). */
@@ -82,6 +83,17 @@ describe('the viewer\'s trace model', () => {
     const w = st.window(end - 5000, end);
     expect(w.messages.some((x) => x.type === 'PING')).toBe(false);
     expect([...w.heartbeats.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('finds every stop of every lesson in its scenario\'s trace, in order', () => {
+    for (const lesson of LESSONS) {
+      const path = join(dir, `${lesson.id}.ndjson`);
+      expect(zksim(['run', join(ROOT, lesson.scenario), '--trace', path, '-q']).code).toBe(0);
+      const m = parseTrace(readFileSync(path, 'utf8'));
+      const stops = lessonStops(lesson, m.events);
+      expect(stops.length, lesson.id).toBe(lesson.steps.length);
+      for (let k = 1; k < stops.length; k++) expect(stops[k].index).toBeGreaterThan(stops[k - 1].index);
+    }
   });
 
   it('narrates every kind of event it meets, and has a template for every kind there is', () => {
@@ -235,7 +247,7 @@ describe('the viewer in headless Chromium', () => {
   it('refuses an unknown lesson with exit 2', () => {
     const r = zksim(['viz', '--lesson', 'nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--lesson: unknown lesson "nope"; the lessons are first-election/);
+    expect(r.stderr).toMatch(/--lesson: unknown lesson "nope"; the lessons are first-election, leader-crash/);
   });
 
   it.skipIf(!HAVE_CHROMIUM && !ON_CI)('names a malformed trace\'s line and field, and shows trace strings as text', async () => {

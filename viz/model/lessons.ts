@@ -25,6 +25,9 @@ const note = (tag: 'fle' | 'zab', value: string, more: (d: Record<string, unknow
   return d !== undefined && d[tag] === value && more(d);
 };
 
+const crash = (e: TraceEvent) => e.kind === 'crash';
+const role = (r: string) => (e: TraceEvent) => e.kind === 'role' && e.role === r;
+
 export const LESSONS: Lesson[] = [
   {
     id: 'first-election',
@@ -39,6 +42,23 @@ export const LESSONS: Lesson[] = [
       { caption: 'Discovery: the leader proposes a new epoch, one above the highest acceptedEpoch of a quorum (itself included), and each follower writes it to disk before acknowledging.', match: note('zab', 'epoch') },
       { caption: 'Synchronization: the leader brings each follower up to date from its committed log — an empty DIFF here, since nobody has written anything yet.', match: note('zab', 'sync') },
       { caption: 'A quorum acknowledged NEWLEADER with the history on disk: the leader is established in the new epoch, and broadcast (PROPOSAL, ACK, COMMIT) begins.', match: note('zab', 'established') },
+    ],
+  },
+  {
+    id: 'leader-crash',
+    title: 'The leader crashes: detection and re-election',
+    scenario: 'scenarios/zk-leader-crash.json',
+    steps: [
+      { caption: 'The ensemble runs: one leader established, the others following it in broadcast.', match: note('zab', 'established') },
+      { caption: 'The leader\'s process is killed (kill -9). Its sockets close, so its followers find out from the operating system, not from a timeout.', match: crash },
+      { caption: 'A follower leaves its role and goes back to LOOKING. Rule: a learner whose connection to the leader closes (or that hears nothing for syncLimit ticks) starts a new election.', match: note('zab', 'looking') },
+      { caption: 'A new round: each survivor votes, and the votes compare by (peerEpoch, zxid, sid). The survivors have the same epoch and history, so the higher sid wins.', match: note('fle', 'round') },
+      { caption: 'Two of three servers agree: a quorum. The crashed server is not needed; a majority of the ensemble is.', match: note('fle', 'finalize') },
+      { caption: 'The survivor everyone votes for decides to lead.', match: role('LEADING') },
+      { caption: 'Discovery: the new leader proposes an epoch one above every acceptedEpoch it hears of, so nothing the old leader does can be confused with the new epoch.', match: note('zab', 'epoch') },
+      { caption: 'The new leader is established in the new epoch: service resumes with one server down.', match: note('zab', 'established') },
+      { caption: 'The old leader restarts: it starts LOOKING, learns from the others\' replies who leads, and follows.', match: (e) => e.kind === 'boot' },
+      { caption: 'It syncs with the new leader (DIFF, TRUNC or SNAP, depending on what it has) and serves again.', match: note('zab', 'uptodate') },
     ],
   },
 ];

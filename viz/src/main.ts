@@ -8,7 +8,7 @@ import { select } from 'd3';
 import { compareVotes, parseTrace, TraceFormatError, type NodeView, type TraceModel, type VoteView } from '../model/trace-model.js';
 import { narrate } from '../model/narration.js';
 import { SpaceTime } from '../model/space-time.js';
-import { lessonById, lessonStops } from '../model/lessons.js';
+import { LESSONS, lessonById, lessonStops } from '../model/lessons.js';
 
 // Okabe–Ito colours, each role also has its own shape (colour is never the only cue).
 const ROLE_STYLE: Record<string, { colour: string; shape: string; label: string }> = {
@@ -83,7 +83,7 @@ function load(text: string, name: string): void {
   const lessonId = new URLSearchParams(location.search).get('lesson');
   const lesson = lessonId === null ? undefined : lessonById(lessonId);
   if (lessonId !== null && lesson === undefined) {
-    showError(`Unknown lesson "${lessonId}"; the lessons are first-election.`);
+    showError(`Unknown lesson "${lessonId}"; the lessons are ${LESSONS.map((l) => l.id).join(', ')}.`);
     return;
   }
   if (lesson !== undefined) {
