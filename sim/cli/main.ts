@@ -24,6 +24,14 @@ function nonNegativeInt(value: string): string {
   return value;
 }
 
+/** The options that change how the model behaves: planted bugs and old ZooKeeper releases (run, explore). */
+function withBehaviourOptions(cmd: Command): Command {
+  return cmd
+    .option('--inject-bug <name>', 'switch a planted protocol bug on (repeatable; `zksim bugs` lists them)', collect)
+    .option('--zk-version <version>', 'behave as this ZooKeeper release, with the bugs it shipped (`zksim known-bugs` lists them)')
+    .option('--legacy <jira>', 'switch one shipped bug\'s old behaviour on, e.g. ZOOKEEPER-4643 (repeatable)', collect);
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -37,8 +45,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
-  program
-    .command('run')
+  withBehaviourOptions(program.command('run'))
     .description('run a scenario, print the verdicts and write the trace (default: the built-in default scenario)')
     .argument('[scenario]', 'scenario JSON file (see `zksim schema`)')
     .option('--seed <seed>', 'override the scenario seed (integer or string)')
@@ -49,9 +56,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'print nothing; the exit code says whether expectations held')
     .option('--history <file>', 'write the client history (interchange JSON, model znode) for `zksim check`')
     .option('--history-edn <file>', 'write the client history as a Jepsen EDN history')
-    .option('--inject-bug <name>', 'switch a planted protocol bug on (repeatable; `zksim bugs` lists them)', collect)
-    .option('--zk-version <version>', 'behave as this ZooKeeper release, with the bugs it shipped (`zksim known-bugs` lists them)')
-    .option('--legacy <jira>', 'switch one shipped bug\'s old behaviour on, e.g. ZOOKEEPER-4643 (repeatable)', collect)
     .addHelpText('after', '\nExit status: 0 when every expectation holds, 1 when a check did not give the expected verdict, 2 for bad input.')
     .action((scenario: string | undefined, opts) => setExit(runCommand(scenario, opts)));
 
@@ -125,8 +129,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   // Options after `explore merge` belong to merge (both take --out and --report).
   program.enablePositionalOptions();
-  const explore = program
-    .command('explore')
+  const explore = withBehaviourOptions(program.command('explore'))
     .enablePositionalOptions()
     .description('swarm runs over many seeds on every core: failures shrunk to minimal scenario files with traces, coverage probes, a report')
     .option('--runs <n>', 'how many seeds', '100')
@@ -137,9 +140,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--workers <n>', 'worker threads (default: every core)')
     .option('--shard <k/n>', 'run only shard k of n of the seeds (every n-th seed from the k-th); merge shards with `zksim explore merge`')
     .option('--out <dir>', 'where report.json and the failures\' repro scenarios and traces go', 'explore-out')
-    .option('--inject-bug <name>', 'switch a planted protocol bug on (repeatable; `zksim bugs` lists them)', collect)
-    .option('--zk-version <version>', 'behave as this ZooKeeper release, with the bugs it shipped (`zksim known-bugs` lists them)')
-    .option('--legacy <jira>', 'switch one shipped bug\'s old behaviour on, e.g. ZOOKEEPER-4643 (repeatable)', collect)
     .option('--max-shrinks <k>', 'failing seeds to shrink per failed check (the smallest seeds)', '3')
     .option('--shrink-runs <n>', 'candidate runs a shrink may try', '400')
     .option('--no-shrink', 'do not shrink failures (report the failing seeds only)')
