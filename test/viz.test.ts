@@ -247,7 +247,7 @@ describe('the viewer in headless Chromium', () => {
   it('refuses an unknown lesson with exit 2', () => {
     const r = zksim(['viz', '--lesson', 'nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--lesson: unknown lesson "nope"; the lessons are first-election, leader-crash/);
+    expect(r.stderr).toMatch(/--lesson: unknown lesson "nope"; the lessons are first-election, leader-crash, minority/);
   });
 
   it.skipIf(!HAVE_CHROMIUM && !ON_CI)('names a malformed trace\'s line and field, and shows trace strings as text', async () => {

@@ -103,7 +103,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('serve the teaching viewer (elections and broadcast, step by step) on 127.0.0.1 and open a trace in it')
     .argument('[trace]', 'trace file (NDJSON) to open; without one the page offers a file picker')
     .option('--port <n>', 'port to listen on (0: any free port)', '0')
-    .option('--lesson <id>', 'run a guided lesson\'s scenario and open it with its captions (first-election, leader-crash)')
+    .option('--lesson <id>', 'run a guided lesson\'s scenario and open it with its captions (first-election, leader-crash, minority)')
     .addHelpText('after', '\nBuild the viewer once with `npm run build:viz` (npm test does). Exit status: 2 bad input; otherwise it runs until interrupted.')
     .action(async (trace: string | undefined, opts) => setExit(await vizCommand(trace, opts)));
 

@@ -61,6 +61,22 @@ export const LESSONS: Lesson[] = [
       { caption: 'It syncs with the new leader (DIFF, TRUNC or SNAP, depending on what it has) and serves again.', match: note('zab', 'uptodate') },
     ],
   },
+  {
+    id: 'minority',
+    title: 'Why a minority cannot elect',
+    scenario: 'scenarios/zk-minority-partition-with-leader.json',
+    steps: [
+      { caption: 'Five servers: one leader established, four followers. A quorum is any 3 of the 5.', match: note('zab', 'established') },
+      { caption: 'A partition cuts the leader and one follower (2 of 5) off from the other three.', match: (e) => e.kind === 'fault' },
+      { caption: 'On the majority side the followers hear nothing from the leader within syncLimit ticks, leave it and start an election.', match: note('zab', 'looking') },
+      { caption: 'Three servers can agree: the majority elects a new leader. Rule: a decision needs a quorum of identical votes, and 3 of 5 is one.', match: role('LEADING') },
+      { caption: 'The new leader establishes a new epoch with its two followers, and writes commit again on the majority side.', match: note('zab', 'established') },
+      { caption: 'The old leader has heard from only 2 of 5 servers within syncLimit ticks: it steps down rather than keep leading without a quorum.', match: note('zab', 'looking', (d) => String(d.reason).startsWith('not sufficient followers')) },
+      { caption: 'The two on the minority side vote, but no vote can reach 3: each round times out and they send their votes again, with longer and longer waits. They stay LOOKING.', match: note('fle', 'timeout', (d) => d.sid === 4 || d.sid === 5) },
+      { caption: 'The partition heals.', match: (e) => e.kind === 'heal' },
+      { caption: 'The minority finds the established leader and syncs with it: whatever it logged and could not commit is replaced (here by a snapshot), and it serves again.', match: note('zab', 'uptodate') },
+    ],
+  },
 ];
 
 export function lessonById(id: string): Lesson | undefined {
