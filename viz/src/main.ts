@@ -7,6 +7,7 @@
 import { select } from 'd3';
 import { compareVotes, parseTrace, TraceFormatError, type NodeView, type TraceModel, type VoteView } from '../model/trace-model.js';
 import { narrate } from '../model/narration.js';
+import { formatVoteZxid } from '../../sim/zk/election/vote.js';
 import { SpaceTime } from '../model/space-time.js';
 import { LESSONS, lessonById, lessonStops } from '../model/lessons.js';
 
@@ -38,10 +39,9 @@ function shapePath(shape: string): string {
   }
 }
 
+/** A zxid as the simulator's own notes print it (votes' -1 and "none" included). */
 function hex(z: { epoch: number; counter: number } | undefined): string {
-  if (z === undefined) return '';
-  if (z.epoch < 0) return 'none';
-  return `0x${(z.epoch * 4294967296 + z.counter).toString(16)}`;
+  return z === undefined ? '' : formatVoteZxid(z);
 }
 
 const $ = <T extends Element>(sel: string): T => document.querySelector(sel) as T;
